@@ -1,0 +1,264 @@
+package org.recallctl.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import org.recallctl.error.ConfigException;
+
+/** Turns the merged raw values into a typed {@link RecallConfig}, with one clear error per bad value. */
+final class ConfigBinder {
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    /** Milvus names: letters, digits, underscores; the generated suffix needs room (limit 255). */
+    private static final Pattern MILVUS_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,200}");
+    private static final long MILVUS_INSERT_LIMIT = 64L * 1024 * 1024;
+
+    private final Map<String, ConfigValue> values;
+    private final Path baseDir;
+
+    ConfigBinder(Map<String, ConfigValue> values, Path baseDir) {
+        this.values = values;
+        this.baseDir = baseDir;
+    }
+
+    RecallConfig bind() {
+        String pipeline = name("pipeline.name", IDENTIFIER);
+        var source = new RecallConfig.Source(
+                nonEmpty("source.jdbc_url"), str("source.user"), secret("source.password", "source.password_file"),
+                name("source.table", IDENTIFIER), name("source.id_column", IDENTIFIER),
+                name("source.vector_column", IDENTIFIER),
+                RecallConfig.Encoding.valueOf(choice("source.encoding").toUpperCase(Locale.ROOT)),
+                intIn("source.dimension", 1, 32768), str("source.where"), bool("source.normalize"),
+                intIn("source.fetch_size", 1, 1_000_000), intIn("source.connect_timeout_ms", 1, 600_000));
+        if (!source.jdbcUrl().startsWith("jdbc:mysql:") && !source.jdbcUrl().startsWith("jdbc:mariadb:")) {
+            throw bad("source.jdbc_url", "must start with jdbc:mysql:// (e.g. jdbc:mysql://db:3306/recall)");
+        }
+        String writeUri = nonEmpty("milvus.write_uri");
+        String readUri = str("milvus.read_uri").isBlank() ? writeUri : str("milvus.read_uri");
+        var milvus = new RecallConfig.Milvus(uri("milvus.write_uri", writeUri), uri("milvus.read_uri", readUri),
+                secret("milvus.token", "milvus.token_file"), str("milvus.database"), bool("milvus.tls"),
+                path("milvus.ca_file"), intIn("milvus.connect_timeout_ms", 1, 600_000),
+                intIn("milvus.rpc_deadline_ms", 1, 3_600_000), intIn("milvus.max_retries", 0, 100),
+                intIn("milvus.max_retry_ms", 0, 3_600_000), intIn("milvus.index_timeout_s", 1, 86_400),
+                intIn("milvus.load_timeout_s", 1, 86_400));
+        String redisUrl = nonEmpty("redis.url");
+        if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
+            throw bad("redis.url", "must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379/0)");
+        }
+        var redis = new RecallConfig.Redis(redisUrl, str("redis.user"), secret("redis.password", "redis.password_file"),
+                intIn("redis.timeout_ms", 1, 600_000), nonEmpty("redis.key_prefix"), str("redis.current_key"),
+                str("redis.building_key"));
+        List<ScalarField> scalars = new ArrayList<>();
+        for (String spec : list("collection.scalar_fields")) {
+            scalars.add(ScalarField.parse(spec, "collection.scalar_fields (" + origin("collection.scalar_fields") + ")"));
+        }
+        String alias = str("collection.alias");
+        if (!alias.isEmpty()) {
+            name("collection.alias", MILVUS_NAME);
+        }
+        var collection = new RecallConfig.Collection(name("collection.base_name", MILVUS_NAME),
+                RecallConfig.Naming.valueOf(choice("collection.naming").toUpperCase(Locale.ROOT)),
+                intIn("collection.partitions", 1, 4096),
+                Metric.valueOf(choice("collection.metric").toUpperCase(Locale.ROOT)),
+                name("collection.id_field", MILVUS_NAME), name("collection.vector_field", MILVUS_NAME), scalars, alias);
+        var index = new RecallConfig.Index(choice("index.type").toUpperCase(Locale.ROOT), params("index.params."));
+        var search = new RecallConfig.Search(intIn("search.topk", 1, 16384), params("search.params."),
+                intIn("search.timeout_ms", 1, 600_000), intIn("search.threads", 1, 1024));
+        var thresholds = new RecallConfig.Thresholds(longIn("thresholds.min_rows", 0),
+                optionalLong("thresholds.max_shrink_rows"), optionalPct("thresholds.max_shrink_pct"),
+                optionalLong("thresholds.max_growth_rows"), optionalPct("thresholds.max_growth_pct"),
+                Tolerance.parse(str("thresholds.max_bad_rows"), "thresholds.max_bad_rows (" + origin("thresholds.max_bad_rows") + ")"));
+        var warmup = new RecallConfig.Warmup(intIn("warmup.max_queries", 0, 10_000_000), intIn("warmup.window", 1, 1_000_000),
+                doubleIn("warmup.settle_pct", 0, 1000), intIn("warmup.timeout_s", 1, 86_400));
+        var retention = new RecallConfig.Retention(intIn("retention.keep", 1, 1000), intIn("retention.grace_s", 0, 31_536_000));
+        var alert = new RecallConfig.Alert(secret("alert.webhook_url", null), bool("alert.on_success"),
+                intIn("alert.timeout_ms", 1, 600_000));
+        long batchBytes = longIn("build.batch_bytes", 1024);
+        if (batchBytes > MILVUS_INSERT_LIMIT - 1024 * 1024) {
+            throw bad("build.batch_bytes", "must stay under Milvus's 64 MiB insert limit (max 66060288)");
+        }
+        var build = new RecallConfig.Build(intIn("build.batch_rows", 1, 1_000_000), batchBytes,
+                intIn("build.readers", 1, 64), intIn("build.writers", 1, 64), intIn("build.queue_batches", 1, 10_000),
+                intIn("build.lock_ttl_s", 5, 86_400));
+        return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
+                retention, alert, build);
+    }
+
+    private String origin(String key) {
+        ConfigValue v = values.get(key);
+        return v == null ? "default" : v.origin();
+    }
+
+    private ConfigException bad(String key, String what) {
+        return new ConfigException(key + " (" + origin(key) + "): " + what);
+    }
+
+    private String str(String key) {
+        ConfigValue v = values.get(key);
+        return v == null ? "" : v.text().trim();
+    }
+
+    private String nonEmpty(String key) {
+        String s = str(key);
+        if (s.isEmpty()) {
+            throw bad(key, "is required");
+        }
+        return s;
+    }
+
+    private String name(String key, Pattern pattern) {
+        String s = nonEmpty(key);
+        if (!pattern.matcher(s).matches()) {
+            throw bad(key, "'" + s + "' is not a valid name (letters, digits, underscore; not starting with a digit)");
+        }
+        return s;
+    }
+
+    private String choice(String key) {
+        String s = str(key);
+        List<String> choices = ConfigSchema.get().keys().get(key).choices();
+        for (String c : choices) {
+            if (c.equalsIgnoreCase(s)) {
+                return c;
+            }
+        }
+        throw bad(key, "'" + s + "' is not one of " + String.join(", ", choices));
+    }
+
+    private String uri(String key, String s) {
+        if (!s.matches("(?i)(https?|tcp|grpc)://[^\\s/]+(:\\d+)?/?")) {
+            throw bad(key, "'" + s + "' is not an endpoint like http://host:19530");
+        }
+        return s;
+    }
+
+    private boolean bool(String key) {
+        String s = str(key).toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw bad(key, "expected true or false, got '" + str(key) + "'");
+        };
+    }
+
+    private int intIn(String key, int min, int max) {
+        long v = parseLong(key);
+        if (v < min || v > max) {
+            throw bad(key, v + " is out of range " + min + ".." + max);
+        }
+        return (int) v;
+    }
+
+    private long longIn(String key, long min) {
+        long v = parseLong(key);
+        if (v < min) {
+            throw bad(key, v + " must be at least " + min);
+        }
+        return v;
+    }
+
+    private long parseLong(String key) {
+        String s = str(key).replace("_", "");
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw bad(key, "expected an integer, got '" + str(key) + "'");
+        }
+    }
+
+    private double doubleIn(String key, double min, double max) {
+        double v;
+        try {
+            v = Double.parseDouble(str(key));
+        } catch (NumberFormatException e) {
+            throw bad(key, "expected a number, got '" + str(key) + "'");
+        }
+        if (Double.isNaN(v) || v < min || v > max) {
+            throw bad(key, str(key) + " is out of range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    private OptionalLong optionalLong(String key) {
+        return str(key).isEmpty() ? OptionalLong.empty() : OptionalLong.of(longIn(key, 0));
+    }
+
+    private OptionalDouble optionalPct(String key) {
+        String s = str(key);
+        if (s.endsWith("%")) {
+            s = s.substring(0, s.length() - 1).trim();
+        }
+        if (s.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        try {
+            double v = Double.parseDouble(s);
+            if (Double.isNaN(v) || v < 0) {
+                throw new NumberFormatException();
+            }
+            return OptionalDouble.of(v);
+        } catch (NumberFormatException e) {
+            throw bad(key, "expected a percentage such as 10, got '" + str(key) + "'");
+        }
+    }
+
+    private List<String> list(String key) {
+        ConfigValue v = values.get(key);
+        if (v == null || !(v.raw() instanceof List<?> l)) {
+            return List.of();
+        }
+        return l.stream().map(String::valueOf).filter(s -> !s.isBlank()).toList();
+    }
+
+    private String path(String key) {
+        String s = str(key);
+        if (s.isEmpty()) {
+            return "";
+        }
+        return resolve(key, s).toString();
+    }
+
+    /** Paths given in the file are relative to the file; paths from env or flags to the working directory. */
+    private Path resolve(String key, String s) {
+        Path p = Path.of(s);
+        if (p.isAbsolute()) {
+            return p;
+        }
+        boolean fromFile = !origin(key).startsWith("env ") && !origin(key).startsWith("--") && !"default".equals(origin(key));
+        return (fromFile ? baseDir.resolve(p) : p.toAbsolutePath()).normalize();
+    }
+
+    private Secret secret(String key, String fileKey) {
+        String direct = str(key);
+        String file = fileKey == null ? "" : str(fileKey);
+        if (!direct.isEmpty()) {
+            return new Secret(direct);
+        }
+        if (file.isEmpty()) {
+            return Secret.NONE;
+        }
+        Path p = resolve(fileKey, file);
+        try {
+            return new Secret(Files.readString(p).strip());
+        } catch (IOException e) {
+            throw bad(fileKey, "cannot read secret file " + p + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private Map<String, String> params(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix) && !v.text().isBlank()) {
+                out.put(k.substring(prefix.length()), v.text().trim());
+            }
+        });
+        return Map.copyOf(out);
+    }
+}

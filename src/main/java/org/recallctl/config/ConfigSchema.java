@@ -1,0 +1,211 @@
+package org.recallctl.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key recallctl knows, with its type, default and one-line doc. This table is the single
+ * source of truth: the loader validates against it, {@code config show} prints it, and a test checks that
+ * {@code conf/recallctl.yaml} documents every key with this default.
+ */
+public final class ConfigSchema {
+    public static final String ENV_PREFIX = "RECALLCTL_";
+    /** Keys under these prefixes are free-form parameter maps (validated later against the index type). */
+    public static final List<String> PARAM_PREFIXES = List.of("index.params.", "search.params.");
+
+    private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
+
+    private ConfigSchema() {
+        str("pipeline.name", "items", "pipeline name; part of the Redis key names (hash tag {name})");
+
+        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database");
+        str("source.user", "recallctl", "database user");
+        secret("source.password", "", "database password: prefer RECALLCTL_SOURCE_PASSWORD or source.password_file");
+        path("source.password_file", "", "file holding the database password (relative to this config file)");
+        str("source.table", "items", "item table");
+        str("source.id_column", "item_id", "integer primary key column (the Milvus primary key)");
+        str("source.vector_column", "vector", "column holding the item vector");
+        choice("source.encoding", "json", "vector encoding in that column", "json", "csv", "f32le", "base64");
+        integer("source.dimension", "128", "vector dimension; rows with another dimension are rejected");
+        str("source.where", "", "optional SQL condition selecting the rows to publish (trusted operator input)");
+        bool("source.normalize", "false", "L2-normalize vectors while building (rejects zero vectors)");
+        integer("source.fetch_size", "5000", "rows per network round trip when streaming (server-side cursor)");
+        integer("source.connect_timeout_ms", "5000", "connect timeout for MySQL");
+
+        str("milvus.write_uri", "http://127.0.0.1:19531", "Milvus endpoint for writes (create, insert, index, load)");
+        str("milvus.read_uri", "", "Milvus endpoint for searches; empty = milvus.write_uri");
+        secret("milvus.token", "", "Milvus token (user:password or API key): prefer RECALLCTL_MILVUS_TOKEN");
+        path("milvus.token_file", "", "file holding the Milvus token");
+        str("milvus.database", "", "Milvus database; empty = the server default");
+        bool("milvus.tls", "false", "use TLS (https URIs imply it)");
+        path("milvus.ca_file", "", "CA certificate (PEM) to verify the server with TLS");
+        integer("milvus.connect_timeout_ms", "5000", "connect timeout");
+        integer("milvus.rpc_deadline_ms", "30000", "deadline for each RPC, so an outage becomes an error in bounded time");
+        integer("milvus.max_retries", "3", "retries of a failed RPC (bounded; inserts are not retried)");
+        integer("milvus.max_retry_ms", "10000", "total time budget for those retries");
+        integer("milvus.index_timeout_s", "1800", "how long to wait for an index build");
+        integer("milvus.load_timeout_s", "600", "how long to wait for a collection to load");
+
+        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS)");
+        str("redis.user", "", "Redis ACL user; empty = default user");
+        secret("redis.password", "", "Redis password: prefer RECALLCTL_REDIS_PASSWORD or redis.password_file");
+        path("redis.password_file", "", "file holding the Redis password");
+        integer("redis.timeout_ms", "2000", "connect and socket timeout");
+        str("redis.key_prefix", "recall", "key names are <prefix>:{<pipeline>}:current|building|history|lock");
+        str("redis.current_key", "", "override of key1 (the key the search service reads); empty = derived");
+        str("redis.building_key", "", "override of key2; empty = derived");
+
+        str("collection.base_name", "items", "collection names are <base>_a/<base>_b or <base>_<yyyyMMddHHmmss>");
+        choice("collection.naming", "timestamp", "new collection naming: timestamp keeps rollback; alternate is A/B",
+                "timestamp", "alternate");
+        integer("collection.partitions", "16", "partitions per collection; item goes to partition item_id mod P");
+        choice("collection.metric", "IP", "similarity metric", "IP", "L2", "COSINE");
+        str("collection.id_field", "item_id", "primary key field name in Milvus");
+        str("collection.vector_field", "vector", "vector field name in Milvus");
+        list("collection.scalar_fields", "", "extra columns copied to Milvus, name:type (int64,int32,int16,int8,"
+                + "bool,float,double,varchar(N)), e.g. category:int64");
+        str("collection.alias", "", "Milvus alias mirrored on switch; empty = no alias");
+
+        choice("index.type", "IVF_FLAT", "index type", "IVF_FLAT", "IVF_SQ8", "IVF_PQ", "HNSW", "FLAT", "AUTOINDEX");
+        keys.put("index.params.nlist", new ConfigKey("index.params.nlist", ValueType.STRING, "1024",
+                "index build parameters (index.params.<name>), e.g. nlist for IVF, M/efConstruction for HNSW",
+                List.of(), false));
+
+        integer("search.topk", "10", "default TopK");
+        keys.put("search.params.nprobe", new ConfigKey("search.params.nprobe", ValueType.STRING, "16",
+                "search parameters (search.params.<name>), e.g. nprobe for IVF, ef for HNSW", List.of(), false));
+        integer("search.timeout_ms", "2000", "deadline of one partition search");
+        integer("search.threads", "16", "threads for the partition fan-out");
+
+        integer("thresholds.min_rows", "1", "refuse to build or switch below this many rows");
+        str("thresholds.max_shrink_rows", "", "refuse if the new count is this many rows below the serving one; empty = off");
+        str("thresholds.max_shrink_pct", "10", "refuse if the new count is this % below the serving one; empty = off");
+        str("thresholds.max_growth_rows", "", "refuse if the new count is this many rows above the serving one; empty = off");
+        str("thresholds.max_growth_pct", "50", "refuse if the new count is this % above the serving one; empty = off");
+        str("thresholds.max_bad_rows", "0.1%", "tolerated rejected rows: a count (100) or a percentage (0.1%)");
+
+        integer("warmup.max_queries", "500", "stop warming after this many simulated queries");
+        integer("warmup.window", "50", "queries per window when testing whether p99 has settled");
+        str("warmup.settle_pct", "10", "p99 is settled when two windows differ by less than this %");
+        integer("warmup.timeout_s", "300", "warm-up time budget");
+
+        integer("retention.keep", "2", "collections kept: the serving one plus keep-1 for rollback");
+        integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch");
+
+        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert");
+        bool("alert.on_success", "false", "also alert on success");
+        integer("alert.timeout_ms", "3000", "webhook timeout");
+
+        integer("build.batch_rows", "2000", "rows per insert request at most");
+        str("build.batch_bytes", "16777216", "bytes per insert request at most (server limit 64 MiB)");
+        integer("build.readers", "2", "parallel MySQL readers (key ranges)");
+        integer("build.writers", "2", "parallel Milvus insert writers");
+        integer("build.queue_batches", "8", "batches buffered between readers and writers (backpressure)");
+        integer("build.lock_ttl_s", "60", "run lock lifetime; renewed while running, expires if the run dies");
+    }
+
+    private static final ConfigSchema INSTANCE = new ConfigSchema();
+
+    public static ConfigSchema get() {
+        return INSTANCE;
+    }
+
+    private void put(String name, ValueType type, String def, String doc, List<String> choices, boolean secret) {
+        keys.put(name, new ConfigKey(name, type, def, doc, choices, secret));
+    }
+
+    private void str(String n, String d, String doc) { put(n, ValueType.STRING, d, doc, List.of(), false); }
+    private void integer(String n, String d, String doc) { put(n, ValueType.INT, d, doc, List.of(), false); }
+    private void bool(String n, String d, String doc) { put(n, ValueType.BOOL, d, doc, List.of(), false); }
+    private void list(String n, String d, String doc) { put(n, ValueType.LIST, d, doc, List.of(), false); }
+    private void path(String n, String d, String doc) { put(n, ValueType.PATH, d, doc, List.of(), false); }
+    private void secret(String n, String d, String doc) { put(n, ValueType.SECRET, d, doc, List.of(), true); }
+    private void choice(String n, String d, String doc, String... c) {
+        put(n, ValueType.STRING, d, doc, List.of(c), false);
+    }
+
+    public Map<String, ConfigKey> keys() {
+        return Collections.unmodifiableMap(keys);
+    }
+
+    /** The key for {@code name}: a declared key, or a free-form parameter under a params prefix. */
+    public Optional<ConfigKey> find(String name) {
+        ConfigKey k = keys.get(name);
+        if (k != null) {
+            return Optional.of(k);
+        }
+        for (String prefix : PARAM_PREFIXES) {
+            if (name.startsWith(prefix) && name.length() > prefix.length()
+                    && name.substring(prefix.length()).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                return Optional.of(new ConfigKey(name, ValueType.STRING, "", "parameter", List.of(), false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Maps an environment variable name back to a key, or empty when it names none. */
+    public Optional<String> keyForEnv(String envName) {
+        for (ConfigKey k : keys.values()) {
+            if (k.envName().equals(envName)) {
+                return Optional.of(k.name());
+            }
+        }
+        for (String prefix : PARAM_PREFIXES) {
+            String envPrefix = ENV_PREFIX + prefix.toUpperCase(Locale.ROOT).replace('.', '_');
+            if (envName.startsWith(envPrefix) && envName.length() > envPrefix.length()) {
+                return Optional.of(prefix + envName.substring(envPrefix.length()).toLowerCase(Locale.ROOT));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** "unknown key 'x'" with the nearest valid key, so a typo is fixed in one go. */
+    public String unknownKeyMessage(String name, String origin) {
+        String nearest = nearest(name);
+        return "unknown config key '" + name + "' (" + origin + ")"
+                + (nearest == null ? "; see 'recallctl config show' for the valid keys"
+                        : "; did you mean '" + nearest + "'?");
+    }
+
+    String nearest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        List<String> candidates = new ArrayList<>(keys.keySet());
+        for (String c : candidates) {
+            int d = Math.min(distance(name, c), distance(lastSegment(name), lastSegment(c)) + 2);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return bestDistance <= Math.max(3, name.length() / 3) ? best : null;
+    }
+
+    private static String lastSegment(String s) {
+        return s.substring(s.lastIndexOf('.') + 1);
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

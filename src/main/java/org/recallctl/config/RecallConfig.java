@@ -1,0 +1,60 @@
+package org.recallctl.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/** The whole, validated configuration. Immutable; built once by {@link ConfigLoader} and passed down. */
+public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis redis, Collection collection,
+                           Index index, Search search, Thresholds thresholds, Warmup warmup, Retention retention,
+                           Alert alert, Build build) {
+
+    public enum Encoding { JSON, CSV, F32LE, BASE64 }
+
+    public enum Naming { TIMESTAMP, ALTERNATE }
+
+    public record Source(String jdbcUrl, String user, Secret password, String table, String idColumn,
+                         String vectorColumn, Encoding encoding, int dimension, String where, boolean normalize,
+                         int fetchSize, int connectTimeoutMs) {
+    }
+
+    public record Milvus(String writeUri, String readUri, Secret token, String database, boolean tls, String caFile,
+                         int connectTimeoutMs, int rpcDeadlineMs, int maxRetries, int maxRetryMs, int indexTimeoutS,
+                         int loadTimeoutS) {
+    }
+
+    public record Redis(String url, String user, Secret password, int timeoutMs, String keyPrefix, String currentKey,
+                        String buildingKey) {
+    }
+
+    public record Collection(String baseName, Naming naming, int partitions, Metric metric, String idField,
+                             String vectorField, List<ScalarField> scalarFields, String alias) {
+    }
+
+    public record Index(String type, Map<String, String> params) {
+    }
+
+    public record Search(int topk, Map<String, String> params, int timeoutMs, int threads) {
+    }
+
+    public record Thresholds(long minRows, OptionalLong maxShrinkRows, OptionalDouble maxShrinkPct,
+                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows) {
+    }
+
+    public record Warmup(int maxQueries, int window, double settlePct, int timeoutS) {
+    }
+
+    public record Retention(int keep, int graceS) {
+    }
+
+    public record Alert(Secret webhookUrl, boolean onSuccess, int timeoutMs) {
+    }
+
+    public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS) {
+    }
+
+    public List<Secret> secrets() {
+        return List.of(source.password(), milvus.token(), redis.password(), alert.webhookUrl());
+    }
+}

@@ -1,0 +1,454 @@
+package org.recallctl.milvus;
+
+import com.google.gson.JsonObject;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.client.RetryConfig;
+import io.milvus.v2.common.ConsistencyLevel;
+import io.milvus.v2.common.DataType;
+import io.milvus.v2.common.IndexParam;
+import io.milvus.v2.service.collection.request.AddFieldReq;
+import io.milvus.v2.service.collection.request.CreateCollectionReq;
+import io.milvus.v2.service.collection.request.DescribeCollectionReq;
+import io.milvus.v2.service.collection.request.DropCollectionReq;
+import io.milvus.v2.service.collection.request.GetCollectionStatsReq;
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
+import io.milvus.v2.service.collection.request.HasCollectionReq;
+import io.milvus.v2.service.collection.request.LoadCollectionReq;
+import io.milvus.v2.service.collection.request.ReleaseCollectionReq;
+import io.milvus.v2.service.index.request.CreateIndexReq;
+import io.milvus.v2.service.index.request.DescribeIndexReq;
+import io.milvus.v2.service.index.request.DropIndexReq;
+import io.milvus.v2.service.index.response.DescribeIndexResp;
+import io.milvus.v2.service.partition.request.CreatePartitionReq;
+import io.milvus.v2.service.partition.request.GetPartitionStatsReq;
+import io.milvus.v2.service.partition.request.ListPartitionsReq;
+import io.milvus.v2.service.utility.request.AlterAliasReq;
+import io.milvus.v2.service.utility.request.CreateAliasReq;
+import io.milvus.v2.service.utility.request.DescribeAliasReq;
+import io.milvus.v2.service.utility.request.DropAliasReq;
+import io.milvus.v2.service.utility.request.FlushReq;
+import io.milvus.v2.service.utility.request.ListAliasesReq;
+import io.milvus.v2.service.vector.request.QueryReq;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.UpsertReq;
+import io.milvus.v2.service.vector.request.InsertReq;
+import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.QueryResp;
+import io.milvus.v2.service.vector.response.SearchResp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.config.ScalarField;
+import org.recallctl.error.DependencyException;
+import org.recallctl.error.RecallctlException;
+
+/**
+ * Everything recallctl asks of Milvus, over one {@link MilvusClientV2} per endpoint. Every call has a deadline
+ * and a bounded retry budget (the SDK's defaults can block for minutes or forever), and every failure comes out
+ * as a {@link DependencyException} naming the endpoint. Thread-safe: the V2 client's RPCs are, and nothing here
+ * mutates the client after construction.
+ */
+public final class MilvusGateway implements AutoCloseable {
+    private static final long POLL_MS = 500;
+    private final MilvusClientV2 client;
+    private final String uri;
+
+    private MilvusGateway(MilvusClientV2 client, String uri) {
+        this.client = client;
+        this.uri = uri;
+    }
+
+    /** Connects to the write endpoint, with the configured per-RPC deadline. */
+    public static MilvusGateway forWrites(RecallConfig.Milvus cfg) {
+        return connect(cfg, cfg.writeUri(), cfg.rpcDeadlineMs());
+    }
+
+    /** Connects to the read endpoint; {@code deadlineMs} is the per-search deadline. */
+    public static MilvusGateway forReads(RecallConfig.Milvus cfg, int deadlineMs) {
+        return connect(cfg, cfg.readUri(), deadlineMs);
+    }
+
+    public static MilvusGateway connect(RecallConfig.Milvus cfg, String uri, long deadlineMs) {
+        ConnectConfig.ConnectConfigBuilder b = ConnectConfig.builder()
+                .uri(uri)
+                .connectTimeoutMs(cfg.connectTimeoutMs())
+                .rpcDeadlineMs(deadlineMs)
+                .keepAliveTimeMs(10_000)
+                .keepAliveTimeoutMs(5_000);
+        if (cfg.token().isSet()) {
+            b.token(cfg.token().reveal());
+        }
+        if (!cfg.database().isEmpty()) {
+            b.dbName(cfg.database());
+        }
+        if (cfg.tls() || uri.startsWith("https")) {
+            b.secure(true);
+            if (!cfg.caFile().isEmpty()) {
+                b.caPemPath(cfg.caFile());
+            }
+        }
+        MilvusClientV2 client;
+        try {
+            client = new MilvusClientV2(b.build());
+        } catch (RuntimeException e) {
+            throw MilvusErrors.translate(e, uri, "connect");
+        }
+        client.retryConfig(RetryConfig.builder()
+                .maxRetryTimes(Math.max(1, cfg.maxRetries() + 1))
+                .maxRetryTimeoutMs(Math.max(1, cfg.maxRetryMs()))
+                .initialBackOffMs(100)
+                .maxBackOffMs(2_000)
+                .build());
+        return new MilvusGateway(client, uri);
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    private <T> T call(String what, Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (RuntimeException e) {
+            throw MilvusErrors.translate(e, uri, what);
+        }
+    }
+
+    private void run(String what, Runnable op) {
+        call(what, () -> {
+            op.run();
+            return null;
+        });
+    }
+
+    public String serverVersion() {
+        return call("get the server version", client::getServerVersion);
+    }
+
+    public List<String> listCollections() {
+        return call("list collections", () -> client.listCollections().getCollectionNames());
+    }
+
+    public boolean hasCollection(String name) {
+        return call("check collection " + name,
+                () -> client.hasCollection(HasCollectionReq.builder().collectionName(name).build()));
+    }
+
+    /** Throws a DependencyException naming the collection when it does not exist. */
+    public void requireCollection(String name, String why) {
+        if (!hasCollection(name)) {
+            throw new DependencyException("milvus", why + " names collection '" + name
+                    + "', which does not exist in Milvus at " + uri);
+        }
+    }
+
+    public CollectionInfo describe(String name) {
+        var d = call("describe collection " + name,
+                () -> client.describeCollection(DescribeCollectionReq.builder().collectionName(name).build()));
+        int dim = 0;
+        if (d.getCollectionSchema() != null) {
+            for (var f : d.getCollectionSchema().getFieldSchemaList()) {
+                if (f.getDimension() != null && f.getDimension() > 0) {
+                    dim = f.getDimension();
+                }
+            }
+        }
+        String vectorField = d.getVectorFieldNames() == null || d.getVectorFieldNames().isEmpty()
+                ? null : d.getVectorFieldNames().get(0);
+        List<String> partitions = new ArrayList<>(listPartitions(name));
+        partitions.remove("_default");
+        return new CollectionInfo(name, rowCount(name), partitions, dim,
+                vectorField == null ? IndexInfo.NONE : index(name, vectorField), loadState(name), aliases(name));
+    }
+
+    public List<String> listPartitions(String collection) {
+        return call("list partitions of " + collection,
+                () -> client.listPartitions(ListPartitionsReq.builder().collectionName(collection).build()));
+    }
+
+    /** Exact after flush, and needs no load (unlike count(*)). */
+    public long rowCount(String collection) {
+        return call("count rows of " + collection, () -> client.getCollectionStats(
+                GetCollectionStatsReq.builder().collectionName(collection).build()).getNumOfEntities());
+    }
+
+    public long partitionRowCount(String collection, String partition) {
+        return call("count rows of " + collection + "/" + partition, () -> client.getPartitionStats(
+                GetPartitionStatsReq.builder().collectionName(collection).partitionName(partition).build())
+                .getNumOfEntities());
+    }
+
+    /** count(*) per partition over loaded data with strong consistency: sees what was really written. */
+    public long countLoaded(String collection, List<String> partitions) {
+        QueryResp r = call("count(*) of " + collection, () -> client.query(QueryReq.builder()
+                .collectionName(collection).partitionNames(partitions).outputFields(List.of("count(*)"))
+                .consistencyLevel(ConsistencyLevel.STRONG).build()));
+        Object v = r.getQueryResults().get(0).getEntity().get("count(*)");
+        return ((Number) v).longValue();
+    }
+
+    public IndexInfo index(String collection, String field) {
+        DescribeIndexResp r;
+        try {
+            r = client.describeIndex(DescribeIndexReq.builder().collectionName(collection).fieldName(field).build());
+        } catch (RuntimeException e) {
+            if (MilvusErrors.isUnreachable(e) || MilvusErrors.isCollectionNotFound(e)
+                    && String.valueOf(e.getMessage()).toLowerCase().contains("collection")) {
+                throw MilvusErrors.translate(e, uri, "describe the index of " + collection);
+            }
+            return IndexInfo.NONE; // "index not found" is a state, not a failure
+        }
+        if (r == null || r.getIndexDescriptions() == null || r.getIndexDescriptions().isEmpty()) {
+            return IndexInfo.NONE;
+        }
+        var desc = r.getIndexDescByFieldName(field);
+        if (desc == null) {
+            desc = r.getIndexDescriptions().get(0);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        if (desc.getExtraParams() != null) {
+            params.putAll(desc.getExtraParams());
+        }
+        params.remove("index_type");
+        params.remove("metric_type");
+        return new IndexInfo(String.valueOf(desc.getIndexType()), params,
+                desc.getIndexState() == null ? "Unknown" : desc.getIndexState().name(),
+                desc.getIndexedRows(), desc.getTotalRows(),
+                desc.getIndexFailedReason() == null ? "" : desc.getIndexFailedReason());
+    }
+
+    public LoadInfo loadState(String collection) {
+        var r = call("get the load state of " + collection,
+                () -> client.getLoadStateV2(GetLoadStateReq.builder().collectionName(collection).build()));
+        String state = r.getState() == null ? "Unknown" : r.getState().name().replace("LoadState", "");
+        return new LoadInfo(state, r.getProgress() == null ? 0 : r.getProgress());
+    }
+
+    public List<String> aliases(String collection) {
+        try {
+            var r = client.listAliases(ListAliasesReq.builder().collectionName(collection).build());
+            return r.getAlias() == null ? List.of() : List.copyOf(r.getAlias());
+        } catch (RuntimeException e) {
+            throw MilvusErrors.translate(e, uri, "list aliases of " + collection);
+        }
+    }
+
+    /** The collection an alias points at, or empty when the alias does not exist. */
+    public Optional<String> aliasTarget(String alias) {
+        try {
+            var r = client.describeAlias(DescribeAliasReq.builder().alias(alias).build());
+            return Optional.ofNullable(r.getCollectionName()).filter(s -> !s.isEmpty());
+        } catch (RuntimeException e) {
+            if (MilvusErrors.isUnreachable(e)) {
+                throw MilvusErrors.translate(e, uri, "describe alias " + alias);
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** Points {@code alias} at {@code collection}, creating it when it does not exist yet. */
+    public void pointAlias(String alias, String collection) {
+        if (aliasTarget(alias).isPresent()) {
+            run("move alias " + alias + " to " + collection,
+                    () -> client.alterAlias(AlterAliasReq.builder().alias(alias).collectionName(collection).build()));
+        } else {
+            run("create alias " + alias + " for " + collection,
+                    () -> client.createAlias(CreateAliasReq.builder().alias(alias).collectionName(collection).build()));
+        }
+    }
+
+    public void dropAlias(String alias) {
+        run("drop alias " + alias, () -> client.dropAlias(DropAliasReq.builder().alias(alias).build()));
+    }
+
+    /** Creates the collection and its partitions p0..p{P-1}. The caller has made sure the name is free. */
+    public void createCollection(CollectionSpec spec) {
+        var schema = CreateCollectionReq.CollectionSchema.builder().enableDynamicField(false).build();
+        schema.addField(AddFieldReq.builder().fieldName(spec.idField()).dataType(DataType.Int64)
+                .isPrimaryKey(true).autoID(false).build());
+        schema.addField(AddFieldReq.builder().fieldName(spec.vectorField()).dataType(DataType.FloatVector)
+                .dimension(spec.dimension()).build());
+        for (ScalarField f : spec.scalarFields()) {
+            var fb = AddFieldReq.builder().fieldName(f.name()).dataType(dataType(f.kind()));
+            if (f.kind() == ScalarField.Kind.VARCHAR) {
+                fb.maxLength(f.maxLength());
+            }
+            schema.addField(fb.build());
+        }
+        run("create collection " + spec.name(), () -> client.createCollection(CreateCollectionReq.builder()
+                .collectionName(spec.name()).collectionSchema(schema).numShards(1)
+                .consistencyLevel(ConsistencyLevel.BOUNDED).build()));
+        for (String p : Partitions.names(spec.partitions())) {
+            run("create partition " + p + " of " + spec.name(), () -> client.createPartition(
+                    CreatePartitionReq.builder().collectionName(spec.name()).partitionName(p).build()));
+        }
+    }
+
+    private static DataType dataType(ScalarField.Kind k) {
+        return switch (k) {
+            case INT64 -> DataType.Int64;
+            case INT32 -> DataType.Int32;
+            case INT16 -> DataType.Int16;
+            case INT8 -> DataType.Int8;
+            case BOOL -> DataType.Bool;
+            case FLOAT -> DataType.Float;
+            case DOUBLE -> DataType.Double;
+            case VARCHAR -> DataType.VarChar;
+        };
+    }
+
+    public void dropCollection(String name) {
+        run("drop collection " + name, () -> client.dropCollection(DropCollectionReq.builder().collectionName(name).build()));
+    }
+
+    public void release(String name) {
+        run("release collection " + name,
+                () -> client.releaseCollection(ReleaseCollectionReq.builder().collectionName(name).build()));
+    }
+
+    public void insert(String collection, String partition, List<JsonObject> rows) {
+        run("insert " + rows.size() + " rows into " + collection + "/" + partition, () -> client.insert(
+                InsertReq.builder().collectionName(collection).partitionName(partition).data(rows).build()));
+    }
+
+    /** Idempotent write: a retried batch replaces rows instead of duplicating them. */
+    public void upsert(String collection, String partition, List<JsonObject> rows) {
+        run("upsert " + rows.size() + " rows into " + collection + "/" + partition, () -> client.upsert(
+                UpsertReq.builder().collectionName(collection).partitionName(partition).data(rows).build()));
+    }
+
+    public void flush(String collection, long timeoutMs) {
+        run("flush " + collection, () -> client.flush(FlushReq.builder().collectionNames(List.of(collection))
+                .waitFlushedTimeoutMs(timeoutMs).build()));
+    }
+
+    /**
+     * Starts the index build without the SDK's sync wait (it needs AllocTimestamp, which milvus-lite lacks) and
+     * polls describeIndex ourselves, reporting progress, until Finished, Failed or the timeout.
+     */
+    public IndexInfo createIndex(String collection, String field, String type, String metric,
+                                 Map<String, String> params, long timeoutMs, Consumer<IndexInfo> progress) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        params.forEach((k, v) -> extra.put(k, numberOrText(v)));
+        IndexParam p = IndexParam.builder().fieldName(field).indexType(IndexParam.IndexType.valueOf(type))
+                .metricType(IndexParam.MetricType.valueOf(metric)).extraParams(extra).build();
+        run("create a " + type + " index on " + collection, () -> client.createIndex(CreateIndexReq.builder()
+                .collectionName(collection).indexParams(List.of(p)).sync(false).build()));
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            IndexInfo info = index(collection, field);
+            progress.accept(info);
+            if (info.finished()) {
+                return info;
+            }
+            if ("Failed".equalsIgnoreCase(info.state())) {
+                throw new DependencyException("milvus", "index build on " + collection + " failed: " + info.failedReason());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DependencyException("milvus", "index build on " + collection + " not finished after "
+                        + timeoutMs / 1000 + " s (" + info.indexedRows() + "/" + info.totalRows()
+                        + " rows); raise milvus.index_timeout_s or check the index nodes");
+            }
+            sleep();
+        }
+    }
+
+    public void dropIndex(String collection, String field) {
+        run("drop the index of " + collection, () -> client.dropIndex(DropIndexReq.builder()
+                .collectionName(collection).fieldName(field).build()));
+    }
+
+    /** Loads without the SDK's sync wait and polls the load progress, so we can show it and bound it. */
+    public void load(String collection, long timeoutMs, Consumer<LoadInfo> progress) {
+        run("load " + collection, () -> client.loadCollection(LoadCollectionReq.builder().collectionName(collection)
+                .sync(false).build()));
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            LoadInfo info = loadState(collection);
+            progress.accept(info);
+            if (info.loaded()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DependencyException("milvus", "loading " + collection + " not finished after "
+                        + timeoutMs / 1000 + " s (" + info.progress() + "%); raise milvus.load_timeout_s");
+            }
+            sleep();
+        }
+    }
+
+    /**
+     * Searches {@code vectors} in the given partitions (all when empty); one result list per query vector.
+     * Float scores come back as the server computes them; the caller merges.
+     */
+    public List<List<Hit>> search(String collection, List<String> partitions, String vectorField,
+                                  List<float[]> vectors, int topK, Map<String, Object> params, String filter,
+                                  List<String> outputFields) {
+        List<BaseVector> data = new ArrayList<>(vectors.size());
+        for (float[] v : vectors) {
+            data.add(new FloatVec(v));
+        }
+        SearchReq.SearchReqBuilder b = SearchReq.builder().collectionName(collection).annsField(vectorField)
+                .data(data).topK(topK).searchParams(params).consistencyLevel(ConsistencyLevel.BOUNDED);
+        if (!partitions.isEmpty()) {
+            b.partitionNames(partitions);
+        }
+        if (filter != null && !filter.isBlank()) {
+            b.filter(filter);
+        }
+        if (!outputFields.isEmpty()) {
+            b.outputFields(outputFields);
+        }
+        SearchResp r = call("search " + collection + (partitions.size() == 1 ? "/" + partitions.get(0) : ""),
+                () -> client.search(b.build()));
+        List<List<Hit>> out = new ArrayList<>();
+        for (List<SearchResp.SearchResult> perQuery : r.getSearchResults()) {
+            List<Hit> hits = new ArrayList<>(perQuery.size());
+            for (SearchResp.SearchResult sr : perQuery) {
+                Map<String, Object> fields = sr.getEntity() == null ? Map.of() : sr.getEntity();
+                hits.add(new Hit(((Number) sr.getId()).longValue(), sr.getScore(), fields));
+            }
+            out.add(hits);
+        }
+        return out;
+    }
+
+    static Object numberOrText(String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e2) {
+                return v;
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RecallctlException(130, "interrupted while waiting for Milvus", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException ignored) {
+            // closing a client whose server is gone must not mask the original error
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package org.recallctl.pointer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.DependencyException;
+import org.recallctl.error.LockHeldException;
+import org.recallctl.error.PointerMovedException;
+import org.recallctl.error.RecallctlException;
+import org.recallctl.output.Json;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The serving pointer in Redis (DESIGN §4): key1 names the collection the search service uses, key2 the one
+ * being built, a history list enables rollback, and a lock keeps two runs apart. Moves of key1 are
+ * compare-and-set Lua scripts, so they are atomic and lose cleanly (exit 6) when someone else moved it.
+ */
+public final class RedisPointerStore implements AutoCloseable {
+    /** KEYS: current, history, building. ARGV: expected current ("" = none), target, history max length. */
+    private static final String SWITCH = """
+            local cur = redis.call('GET', KEYS[1])
+            if (cur or '') ~= ARGV[1] then return {0, cur or ''} end
+            redis.call('SET', KEYS[1], ARGV[2])
+            if cur and cur ~= ARGV[2] then
+              redis.call('LREM', KEYS[2], 0, cur)
+              redis.call('LPUSH', KEYS[2], cur)
+              redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+            end
+            redis.call('LREM', KEYS[2], 0, ARGV[2])
+            redis.call('DEL', KEYS[3])
+            return {1, cur or ''}
+            """;
+    /** KEYS: current, history. ARGV: expected current, rollback target (must be the history head). */
+    private static final String ROLLBACK = """
+            local cur = redis.call('GET', KEYS[1])
+            if (cur or '') ~= ARGV[1] then return {0, cur or ''} end
+            local head = redis.call('LINDEX', KEYS[2], 0)
+            if head ~= ARGV[2] then return {2, head or ''} end
+            redis.call('LPOP', KEYS[2])
+            redis.call('SET', KEYS[1], ARGV[2])
+            return {1, cur or ''}
+            """;
+    private static final String IF_HOLDER_DEL = """
+            if redis.call('GET', KEYS[1]) and string.find(redis.call('GET', KEYS[1]), ARGV[1], 1, true)
+            then return redis.call('DEL', KEYS[1]) else return 0 end
+            """;
+    private static final String IF_HOLDER_EXTEND = """
+            if redis.call('GET', KEYS[1]) and string.find(redis.call('GET', KEYS[1]), ARGV[1], 1, true)
+            then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end
+            """;
+    private static final String IF_EQUALS_DEL = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end
+            """;
+
+    private final RedisClient client;
+    private final PointerKeys keys;
+    private final String url;
+
+    private RedisPointerStore(RedisClient client, PointerKeys keys, String url) {
+        this.client = client;
+        this.keys = keys;
+        this.url = url;
+    }
+
+    public static RedisPointerStore connect(RecallConfig config) {
+        var r = config.redis();
+        URI uri = URI.create(r.url());
+        String display = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+        var cc = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(r.timeoutMs()).socketTimeoutMillis(r.timeoutMs())
+                .ssl("rediss".equals(uri.getScheme())).clientName("recallctl");
+        if (!r.user().isEmpty()) {
+            cc.user(r.user());
+        }
+        if (r.password().isSet()) {
+            cc.password(r.password().reveal());
+        }
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                cc.database(Integer.parseInt(path.substring(1)));
+            } catch (NumberFormatException e) {
+                throw new org.recallctl.error.ConfigException("redis.url: '" + path.substring(1) + "' is not a database number");
+            }
+        }
+        RedisClient client = RedisClient.builder()
+                .hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()))
+                .clientConfig(cc.build()).build();
+        RedisPointerStore store = new RedisPointerStore(client, PointerKeys.of(config), display);
+        store.ping();
+        return store;
+    }
+
+    public PointerKeys keys() {
+        return keys;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    private <T> T call(String what, Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (RecallctlException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            Throwable c = e.getCause();
+            if (c != null && c.getMessage() != null && !m.contains(c.getMessage())) {
+                m += ": " + c.getMessage();
+            }
+            boolean auth = m.contains("NOAUTH") || m.contains("WRONGPASS");
+            throw new DependencyException("redis", (auth ? "Redis at " + url + " refused authentication ("
+                    + what + "): " + m + "; check redis.user / RECALLCTL_REDIS_PASSWORD"
+                    : "Redis unreachable at " + url + " (" + what + "): " + m), e);
+        }
+    }
+
+    public void ping() {
+        call("ping", client::ping);
+    }
+
+    public Optional<String> current() {
+        return Optional.ofNullable(call("read " + keys.current(), () -> client.get(keys.current())));
+    }
+
+    public Optional<String> building() {
+        return Optional.ofNullable(call("read " + keys.building(), () -> client.get(keys.building())));
+    }
+
+    public List<String> history() {
+        return call("read " + keys.history(), () -> client.lrange(keys.history(), 0, -1));
+    }
+
+    public PointerState read() {
+        return new PointerState(current(), building(), history(), lockHolder());
+    }
+
+    public void setBuilding(String collection) {
+        call("set " + keys.building(), () -> client.set(keys.building(), collection));
+    }
+
+    /** Deletes key2 only while it still names {@code collection}, so we never clear another run's marker. */
+    public void clearBuilding(String collection) {
+        call("clear " + keys.building(), () -> client.eval(IF_EQUALS_DEL, List.of(keys.building()), List.of(collection)));
+    }
+
+    /**
+     * Compare-and-set of key1: moves it to {@code target} only if it still names {@code expected} (empty = unset),
+     * pushes the old name onto history (kept to {@code historyMax}), deletes key2. All in one atomic script.
+     */
+    public void switchTo(Optional<String> expected, String target, int historyMax) {
+        List<?> r = (List<?>) call("switch " + keys.current(), () -> client.eval(SWITCH,
+                List.of(keys.current(), keys.history(), keys.building()),
+                List.of(expected.orElse(""), target, Integer.toString(Math.max(1, historyMax)))));
+        if (((Number) r.get(0)).longValue() != 1) {
+            throw new PointerMovedException(keys.current() + " moved under us: expected '" + expected.orElse("(unset)")
+                    + "', found '" + blankAsUnset(r.get(1)) + "'; nothing was switched. Check 'recallctl status' and rerun");
+        }
+    }
+
+    /** Compare-and-set of key1 back to the head of history, which is popped. */
+    public void rollbackTo(Optional<String> expected, String target) {
+        List<?> r = (List<?>) call("roll back " + keys.current(), () -> client.eval(ROLLBACK,
+                List.of(keys.current(), keys.history()), List.of(expected.orElse(""), target)));
+        long code = ((Number) r.get(0)).longValue();
+        if (code == 0) {
+            throw new PointerMovedException(keys.current() + " moved under us: expected '" + expected.orElse("(unset)")
+                    + "', found '" + blankAsUnset(r.get(1)) + "'; nothing was rolled back");
+        }
+        if (code == 2) {
+            throw new PointerMovedException(keys.history() + " changed under us: its head is now '"
+                    + blankAsUnset(r.get(1)) + "'; nothing was rolled back");
+        }
+    }
+
+    private static String blankAsUnset(Object o) {
+        String s = String.valueOf(o);
+        return s.isEmpty() ? "(unset)" : s;
+    }
+
+    /** Takes the pipeline's run lock or fails at once (exit 5) naming the holder. */
+    public RunLock acquireLock(String command, long ttlMs, Consumer<String> onLost) {
+        String token = UUID.randomUUID().toString();
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        var doc = Json.object().put("token", token).put("host", host).put("pid", ProcessHandle.current().pid())
+                .put("command", command).put("started_at", Instant.now().toString());
+        String value = doc.toString();
+        String ok = call("take lock " + keys.lock(), () -> client.set(keys.lock(), value, SetParams.setParams().nx().px(ttlMs)));
+        if (!"OK".equals(ok)) {
+            String holder = lockHolder().map(LockInfo::describe).orElse("a run that just finished; retry");
+            throw new LockHeldException("another run holds the lock " + keys.lock() + ": " + holder);
+        }
+        return new RunLock(this, new LockInfo(token, host, ProcessHandle.current().pid(), command,
+                doc.get("started_at").asText(), ttlMs), ttlMs, onLost);
+    }
+
+    boolean renewLock(String token, long ttlMs) {
+        Object r = call("renew lock", () -> client.eval(IF_HOLDER_EXTEND, List.of(keys.lock()),
+                List.of("\"token\":\"" + token + "\"", Long.toString(ttlMs))));
+        return ((Number) r).longValue() == 1;
+    }
+
+    void releaseLock(String token) {
+        call("release lock", () -> client.eval(IF_HOLDER_DEL, List.of(keys.lock()), List.of("\"token\":\"" + token + "\"")));
+    }
+
+    public Optional<LockInfo> lockHolder() {
+        String v = call("read " + keys.lock(), () -> client.get(keys.lock()));
+        if (v == null) {
+            return Optional.empty();
+        }
+        long ttl = call("read lock ttl", () -> client.pttl(keys.lock()));
+        try {
+            JsonNode n = Json.mapper().readTree(v);
+            return Optional.of(new LockInfo(n.path("token").asText(), n.path("host").asText("?"),
+                    n.path("pid").asLong(-1), n.path("command").asText("?"), n.path("started_at").asText("?"), ttl));
+        } catch (Exception e) {
+            return Optional.of(new LockInfo("", "?", -1, "unparseable lock value", "?", ttl));
+        }
+    }
+
+    /** Test and repair helper: deletes all four keys of this pipeline. */
+    public void deleteAll() {
+        call("delete pointer keys", () -> client.del(keys.current(), keys.building(), keys.history(), keys.lock()));
+    }
+
+    /** For tests and tools: writes key1 directly, outside the compare-and-set protocol. */
+    public void forceCurrent(String collection) {
+        call("set " + keys.current(), () -> client.set(keys.current(), collection));
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (RuntimeException ignored) {
+            // a dead connection must not mask the real error
+        }
+    }
+}

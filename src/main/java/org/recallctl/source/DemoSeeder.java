@@ -1,0 +1,104 @@
+package org.recallctl.source;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.RecallctlException;
+
+/**
+ * Fills the source table with reproducible demo items: vectors drawn around random cluster centres (so an IVF
+ * index has structure to find), L2-normalised, plus a category and a brand column. Same seed, same data.
+ */
+public final class DemoSeeder {
+    private static final int BATCH = 1000;
+    private final MysqlItemSource source;
+    private final RecallConfig config;
+
+    public DemoSeeder(MysqlItemSource source, RecallConfig config) {
+        this.source = source;
+        this.config = config;
+    }
+
+    public record Plan(long items, int dimension, long seed, int clusters, int categories, int brands, boolean replace) {
+    }
+
+    /** Creates (or with {@code replace} recreates) the table and inserts the items; returns rows written. */
+    public long seed(Plan plan, LongConsumer progress) {
+        var s = config.source();
+        VectorCodec codec = new VectorCodec(s.encoding(), plan.dimension());
+        String table = SqlIdentifier.quote(s.table(), "source.table");
+        String id = SqlIdentifier.quote(s.idColumn(), "source.id_column");
+        String vec = SqlIdentifier.quote(s.vectorColumn(), "source.vector_column");
+        String vecType = codec.binary() ? "MEDIUMBLOB" : "MEDIUMTEXT";
+        try (Connection c = source.connection()) {
+            try (Statement st = c.createStatement()) {
+                if (plan.replace()) {
+                    st.execute("DROP TABLE IF EXISTS " + table);
+                }
+                st.execute("CREATE TABLE IF NOT EXISTS " + table + " (" + id + " BIGINT NOT NULL PRIMARY KEY, "
+                        + vec + " " + vecType + " NULL, `category` INT NOT NULL, `brand` VARCHAR(64) NOT NULL, "
+                        + "`updated_at` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP) ENGINE=InnoDB");
+            }
+            SplittableRandom rnd = new SplittableRandom(plan.seed());
+            float[][] centres = new float[plan.clusters()][];
+            for (int k = 0; k < centres.length; k++) {
+                centres[k] = gaussian(rnd, plan.dimension(), 1.0f);
+                Vectors.normalize(centres[k]);
+            }
+            c.setAutoCommit(false);
+            long written = 0;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + id + ", " + vec
+                    + ", `category`, `brand`) VALUES (?, ?, ?, ?)")) {
+                for (long item = 1; item <= plan.items(); item++) {
+                    int cluster = rnd.nextInt(plan.clusters());
+                    float[] v = gaussian(rnd, plan.dimension(), 0.35f);
+                    float[] centre = centres[cluster];
+                    for (int d = 0; d < v.length; d++) {
+                        v[d] += centre[d];
+                    }
+                    Vectors.normalize(v);
+                    ps.setLong(1, item);
+                    Object encoded = codec.encode(v);
+                    if (encoded instanceof byte[] b) {
+                        ps.setBytes(2, b);
+                    } else {
+                        ps.setString(2, (String) encoded);
+                    }
+                    ps.setInt(3, cluster % plan.categories());
+                    ps.setString(4, "brand-" + rnd.nextInt(plan.brands()));
+                    ps.addBatch();
+                    if (item % BATCH == 0 || item == plan.items()) {
+                        ps.executeBatch();
+                        c.commit();
+                        written = item;
+                        progress.accept(written);
+                    }
+                }
+            }
+            return written;
+        } catch (SQLException e) {
+            throw MysqlItemSource.failure(s.jdbcUrl(), "seed demo data", e);
+        } catch (BadVectorException e) {
+            throw new RecallctlException(1, "demo generator produced a bad vector: " + e.getMessage());
+        }
+    }
+
+    private static float[] gaussian(SplittableRandom rnd, int dim, float scale) {
+        float[] v = new float[dim];
+        for (int d = 0; d < dim; d += 2) {
+            // Box-Muller: two normals per pair of uniforms
+            double u1 = 1.0 - rnd.nextDouble();
+            double u2 = rnd.nextDouble();
+            double r = Math.sqrt(-2.0 * Math.log(u1)) * scale / Math.sqrt(dim);
+            v[d] = (float) (r * Math.cos(2 * Math.PI * u2));
+            if (d + 1 < dim) {
+                v[d + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,162 @@
+package org.recallctl.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.recallctl.config.ConfigLoader;
+import org.recallctl.config.LoadedConfig;
+import org.recallctl.config.RecallConfig;
+
+/**
+ * The local stack that {@code bin/stack up} started (MariaDB, Redis, milvus-lite on loopback), as integration
+ * tests see it. Each test gets its own table, pipeline, Redis keys and collection names, so tests never see
+ * each other's data and may run against a stack that is also used by hand.
+ */
+public final class TestStack {
+    private final Map<String, String> env;
+    private final Path dir;
+
+    private TestStack(Path dir, Map<String, String> env) {
+        this.dir = dir;
+        this.env = env;
+    }
+
+    public static TestStack get() {
+        Path dir = stackDir();
+        Path file = dir.resolve("stack.env");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("integration tests need the local stack, but " + file
+                    + " is missing: run 'bin/stack up' (bin/test does it for you)");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && !line.startsWith("#")) {
+                    env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim().replaceAll("^\"|\"$", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TestStack(dir, env);
+    }
+
+    private static Path stackDir() {
+        String explicit = System.getenv("RECALLCTL_STACK_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String project = System.getenv("RECALLCTL_PROJECT_DIR");
+        return (project == null ? Path.of("").toAbsolutePath() : Path.of(project)).resolve(".stack");
+    }
+
+    public String get(String key) {
+        String v = env.get(key);
+        if (v == null) {
+            throw new IllegalStateException(key + " missing from " + dir.resolve("stack.env"));
+        }
+        return v;
+    }
+
+    public int mysqlPort() {
+        return Integer.parseInt(get("MYSQL_PORT"));
+    }
+
+    public int redisPort() {
+        return Integer.parseInt(get("REDIS_PORT"));
+    }
+
+    public int milvusPort() {
+        return Integer.parseInt(get("MILVUS_PORT"));
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:mysql://127.0.0.1:" + mysqlPort() + "/" + get("MYSQL_DATABASE");
+    }
+
+    public String mysqlPassword() {
+        try {
+            return Files.readString(Path.of(get("MYSQL_PASSWORD_FILE"))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A name unique to this test run: letters, digits and underscores only (valid for SQL, Redis, Milvus). */
+    public static String unique(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    }
+
+    /**
+     * Config layers pointing at the stack with test-private names: source.table, pipeline.name and
+     * collection.base_name are all {@code name}. {@code overrides} are applied on top (as --set).
+     */
+    public Map<String, String> settings(String name, Map<String, String> overrides) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("source.jdbc_url", jdbcUrl());
+        s.put("source.user", get("MYSQL_USER"));
+        s.put("source.password_file", get("MYSQL_PASSWORD_FILE"));
+        s.put("source.table", name);
+        s.put("redis.url", "redis://127.0.0.1:" + redisPort());
+        s.put("redis.key_prefix", "it");
+        s.put("milvus.write_uri", "http://127.0.0.1:" + milvusPort());
+        s.put("milvus.rpc_deadline_ms", "20000");
+        s.put("pipeline.name", name);
+        s.put("collection.base_name", name);
+        s.put("collection.partitions", "4");
+        s.put("collection.scalar_fields", "category:int64,brand:varchar(64)");
+        s.put("index.params.nlist", "16");
+        s.put("search.params.nprobe", "16");
+        s.putAll(overrides);
+        return s;
+    }
+
+    public LoadedConfig load(String name, Map<String, String> overrides) {
+        return new ConfigLoader(Map.of()).load(null, settings(name, overrides), Map.of());
+    }
+
+    public RecallConfig config(String name) {
+        return load(name, Map.of()).config();
+    }
+
+    /** Writes the settings as a YAML-free config: a file of --set equivalents is not YAML, so emit YAML. */
+    public Path writeConfigFile(Path dir, String name, Map<String, String> overrides) {
+        StringBuilder yaml = new StringBuilder();
+        Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+        settings(name, overrides).forEach((k, v) -> {
+            int dot = k.indexOf('.');
+            sections.computeIfAbsent(k.substring(0, dot), x -> new LinkedHashMap<>()).put(k.substring(dot + 1), v);
+        });
+        sections.forEach((section, keys) -> {
+            yaml.append(section).append(":\n");
+            keys.forEach((k, v) -> {
+                if (k.contains(".")) {
+                    String[] parts = k.split("\\.", 2);
+                    yaml.append("  ").append(parts[0]).append(":\n    ").append(parts[1]).append(": \"")
+                            .append(v).append("\"\n");
+                } else if ("scalar_fields".equals(k)) {
+                    yaml.append("  ").append(k).append(": [");
+                    String[] items = v.split(",");
+                    for (int i = 0; i < items.length; i++) {
+                        yaml.append(i == 0 ? "" : ", ").append('"').append(items[i]).append('"');
+                    }
+                    yaml.append("]\n");
+                } else {
+                    yaml.append("  ").append(k).append(": \"").append(v).append("\"\n");
+                }
+            });
+        });
+        try {
+            Path file = dir.resolve(name + ".yaml");
+            Files.writeString(file, yaml.toString());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
