@@ -10,6 +10,7 @@ public final class Main {
             if ("-v".equals(a) || "--verbose".equals(a)) {
                 // third-party logs (Milvus SDK, gRPC, Hikari) at info when the operator asks for detail
                 System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+                System.setProperty("org.slf4j.simpleLogger.log.io.milvus", "warn");
             }
         }
         int code = CommandLineFactory.create(CliContext.system()).execute(args);
