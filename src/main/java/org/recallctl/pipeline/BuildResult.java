@@ -1,0 +1,26 @@
+package org.recallctl.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import org.recallctl.milvus.IndexInfo;
+
+/**
+ * What a build did, for the post-build check and the run report.
+ *
+ * @param sourceRows          rows selected in the source when the build read them
+ * @param written             rows inserted into the collection
+ * @param rejected            rows rejected as bad (wrong dimension, NaN/Inf, malformed, zero norm, duplicate id)
+ * @param rejectedByReason    rejected rows per short reason
+ * @param rejectedSample      up to 100 rejected ids with their reason, for the report
+ * @param rejectedByPartition rejected rows per partition index (id mod P), for per-partition reconciliation
+ * @param writtenByPartition  inserted rows per partition index
+ * @param phaseSeconds        wall time per phase: read, decode, insert, flush, index
+ */
+public record BuildResult(String collection, long sourceRows, long written, long rejected,
+                          Map<String, Long> rejectedByReason, List<RejectedRow> rejectedSample,
+                          Map<Integer, Long> rejectedByPartition, Map<Integer, Long> writtenByPartition,
+                          double seconds, Map<String, Double> phaseSeconds, IndexInfo index) {
+
+    public record RejectedRow(long id, String reason) {
+    }
+}
