@@ -218,10 +218,30 @@ public final class MilvusGateway implements AutoCloseable {
         }
         params.remove("index_type");
         params.remove("metric_type");
+        flattenParamsJson(params);
         return new IndexInfo(String.valueOf(desc.getIndexType()), params,
                 desc.getIndexState() == null ? "Unknown" : desc.getIndexState().name(),
                 desc.getIndexedRows(), desc.getTotalRows(),
                 desc.getIndexFailedReason() == null ? "" : desc.getIndexFailedReason());
+    }
+
+    /** Some servers report build parameters as one JSON string under "params"; show them as keys. */
+    private static void flattenParamsJson(Map<String, String> params) {
+        String nested = params.remove("params");
+        if (nested == null || nested.isBlank()) {
+            return;
+        }
+        try {
+            com.google.gson.JsonElement e = com.google.gson.JsonParser.parseString(nested);
+            if (e.isJsonObject()) {
+                e.getAsJsonObject().entrySet().forEach(en -> params.put(en.getKey(),
+                        en.getValue().isJsonPrimitive() ? en.getValue().getAsString() : en.getValue().toString()));
+                return;
+            }
+        } catch (RuntimeException ignored) {
+            // not JSON: keep it as it came
+        }
+        params.put("params", nested);
     }
 
     public LoadInfo loadState(String collection) {

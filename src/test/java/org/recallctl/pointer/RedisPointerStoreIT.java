@@ -1,0 +1,91 @@
+package org.recallctl.pointer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.DependencyException;
+import org.recallctl.error.LockHeldException;
+import org.recallctl.error.PointerMovedException;
+import org.recallctl.testing.ServerProcess;
+import org.recallctl.testing.TestStack;
+
+@Tag("integration")
+class RedisPointerStoreIT {
+    private final TestStack stack = TestStack.get();
+
+    @Test
+    void switchIsCompareAndSetAndKeepsHistory() {
+        RecallConfig cfg = stack.config(TestStack.unique("ptr"));
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg)) {
+            assertThat(store.keys().current()).isEqualTo("it:{" + cfg.pipeline() + "}:current");
+            assertThat(store.read().current()).isEmpty();
+
+            store.setBuilding("c_a");
+            assertThat(store.building()).contains("c_a");
+            store.switchTo(Optional.empty(), "c_a", 5);
+            assertThat(store.current()).contains("c_a");
+            assertThat(store.building()).isEmpty();
+            assertThat(store.history()).isEmpty();
+
+            store.setBuilding("c_b");
+            store.switchTo(Optional.of("c_a"), "c_b", 5);
+            assertThat(store.current()).contains("c_b");
+            assertThat(store.history()).containsExactly("c_a");
+
+            assertThatThrownBy(() -> store.switchTo(Optional.of("c_a"), "c_c", 5))
+                    .isInstanceOf(PointerMovedException.class).hasMessageContaining("found 'c_b'");
+            assertThat(store.current()).contains("c_b");
+
+            store.rollbackTo(Optional.of("c_b"), "c_a");
+            assertThat(store.current()).contains("c_a");
+            assertThat(store.history()).isEmpty();
+            store.deleteAll();
+        }
+    }
+
+    @Test
+    void clearBuildingLeavesAnotherRunsMarkerAlone() {
+        RecallConfig cfg = stack.config(TestStack.unique("ptr"));
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg)) {
+            store.setBuilding("theirs");
+            store.clearBuilding("mine");
+            assertThat(store.building()).contains("theirs");
+            store.clearBuilding("theirs");
+            assertThat(store.building()).isEmpty();
+        }
+    }
+
+    @Test
+    void secondLockHolderIsRefusedNamingTheFirst() {
+        RecallConfig cfg = stack.config(TestStack.unique("ptr"));
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg)) {
+            try (RunLock lock = store.acquireLock("rebuild", 30_000, msg -> { })) {
+                assertThat(store.lockHolder()).get().extracting(LockInfo::command).isEqualTo("rebuild");
+                assertThatThrownBy(() -> store.acquireLock("rebuild", 30_000, msg -> { }))
+                        .isInstanceOf(LockHeldException.class)
+                        .hasMessageContaining("rebuild on " + lock.info().host())
+                        .hasMessageContaining("pid " + ProcessHandle.current().pid());
+            }
+            assertThat(store.lockHolder()).isEmpty();
+            store.acquireLock("again", 30_000, msg -> { }).close();
+        }
+    }
+
+    @Test
+    void stoppedRedisIsAClearErrorNamingRedis() {
+        try (ServerProcess redis = ServerProcess.redis(stack)) {
+            RecallConfig cfg = stack.load("ptr", Map.of("redis.url", "redis://127.0.0.1:" + redis.port(),
+                    "redis.timeout_ms", "500")).config();
+            RedisPointerStore store = RedisPointerStore.connect(cfg);
+            redis.stop();
+            assertThatThrownBy(store::current).isInstanceOf(DependencyException.class)
+                    .hasMessageStartingWith("Redis unreachable at redis://127.0.0.1:" + redis.port());
+            store.close();
+        }
+    }
+}
