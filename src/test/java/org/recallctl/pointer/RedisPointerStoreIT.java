@@ -77,6 +77,28 @@ class RedisPointerStoreIT {
     }
 
     @Test
+    void authenticatesWithUserAndPasswordAndNamesAuthFailuresWithoutThePassword() {
+        try (ServerProcess redis = ServerProcess.redis(stack, "--requirepass", "default-pw-1",
+                "--user", "recall", "on", ">recall-pw-2", "~*", "+@all")) {
+            String url = "redis://127.0.0.1:" + redis.port();
+            RecallConfig ok = stack.load("ptr", Map.of("redis.url", url, "redis.user", "recall",
+                    "redis.password", "recall-pw-2")).config();
+            try (RedisPointerStore store = RedisPointerStore.connect(ok)) {
+                store.setBuilding("x");
+                assertThat(store.building()).contains("x");
+            }
+            RecallConfig noPassword = stack.load("ptr", Map.of("redis.url", url)).config();
+            assertThatThrownBy(() -> RedisPointerStore.connect(noPassword)).isInstanceOf(DependencyException.class)
+                    .hasMessageContaining("refused authentication");
+            RecallConfig wrong = stack.load("ptr", Map.of("redis.url", url, "redis.user", "recall",
+                    "redis.password", "not-it-9")).config();
+            assertThatThrownBy(() -> RedisPointerStore.connect(wrong)).isInstanceOf(DependencyException.class)
+                    .hasMessageContaining("refused authentication")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-it-9"));
+        }
+    }
+
+    @Test
     void stoppedRedisIsAClearErrorNamingRedis() {
         try (ServerProcess redis = ServerProcess.redis(stack)) {
             RecallConfig cfg = stack.load("ptr", Map.of("redis.url", "redis://127.0.0.1:" + redis.port(),

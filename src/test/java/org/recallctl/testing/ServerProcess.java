@@ -47,14 +47,15 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** A private redis-server without persistence. */
-    public static ServerProcess redis(TestStack stack) {
+    /** A private redis-server without persistence; {@code extraArgs} e.g. "--requirepass", "secret". */
+    public static ServerProcess redis(TestStack stack, String... extraArgs) {
         try {
             Path dir = Files.createTempDirectory("recallctl-redis-");
             int port = freePort();
-            return new ServerProcess(List.of(stack.get("REDIS_SERVER_BIN"), "--bind", "127.0.0.1", "--port",
-                    Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString()), port,
-                    dir.resolve("server.log")).start();
+            List<String> cmd = new java.util.ArrayList<>(List.of(stack.get("REDIS_SERVER_BIN"), "--bind", "127.0.0.1",
+                    "--port", Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            cmd.addAll(List.of(extraArgs));
+            return new ServerProcess(cmd, port, dir.resolve("server.log")).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
