@@ -62,6 +62,12 @@ public final class StatusProbe {
                         milvus.aliasTarget(config.collection().alias()).orElse(null));
             }
             collections = describeCollections(milvus, existing, pointer, alias, problems);
+            if (alias != null && pointer != null && pointer.current().isPresent()
+                    && !pointer.current().get().equals(alias.target())) {
+                problems.add("Milvus alias '" + alias.name() + "' points at '" + (alias.target() == null ? "nothing"
+                        : alias.target()) + "' but key1 names '" + pointer.current().get()
+                        + "'; clients using the alias see another collection than the search service");
+            }
         } catch (RuntimeException e) {
             endpoints.add(new StatusReport.Endpoint("milvus-write", config.milvus().writeUri(), false, e.getMessage()));
             problems.add(e.getMessage());
