@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recallctl.config.RecallConfig;
+import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.testing.Cli;
@@ -36,6 +37,9 @@ class StatusCommandIT {
         try (RedisPointerStore store = RedisPointerStore.connect(cfg)) {
             store.forceCurrent(name + "_a");
         }
+        try (MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
+            milvus.pointAlias(name + "_serving", name + "_a");
+        }
 
         CliRun r = Cli.run("status", "--config", conf.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -54,6 +58,7 @@ class StatusCommandIT {
         assertThat(coll.at("/index_state").asText()).isEqualTo("Finished");
         assertThat(coll.at("/load_state").asText()).isEqualTo("Loaded");
         assertThat(doc.at("/alias/name").asText()).isEqualTo(name + "_serving");
+        assertThat(doc.at("/alias/target").asText()).isEqualTo(name + "_a");
         for (JsonNode e : doc.get("endpoints")) {
             assertThat(e.get("ok").asBoolean()).as(e.toString()).isTrue();
         }
@@ -63,6 +68,14 @@ class StatusCommandIT {
         CliRun table = Cli.run("status", "--config", conf.toString());
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("serving (key1)").contains(name + "_a").contains("300 rows");
+
+        try (MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
+            milvus.dropAlias(name + "_serving");
+        }
+        CliRun mismatch = Cli.run("status", "--config", conf.toString());
+        assertThat(mismatch.exitCode()).isEqualTo(4);
+        assertThat(mismatch.err()).contains("Milvus alias '" + name + "_serving' points at 'nothing' but key1 names '"
+                + name + "_a'");
     }
 
     @Test
