@@ -49,6 +49,24 @@ class RedisPointerStoreIT {
     }
 
     @Test
+    void aKilledRunsLockExpiresByItself() throws Exception {
+        RecallConfig cfg = stack.config(TestStack.unique("ptr"));
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg);
+             redis.clients.jedis.RedisClient raw = redis.clients.jedis.RedisClient.create("127.0.0.1", stack.redisPort())) {
+            // what a killed run leaves behind: its lock value, with nobody left to renew it
+            raw.set(store.keys().lock(), "{\"token\":\"dead\",\"host\":\"old-host\",\"pid\":4242,"
+                    + "\"command\":\"rebuild\",\"started_at\":\"2026-01-01T00:00:00Z\"}",
+                    redis.clients.jedis.params.SetParams.setParams().px(1_000));
+            assertThatThrownBy(() -> store.acquireLock("rebuild", 30_000, m -> { }))
+                    .isInstanceOf(LockHeldException.class).hasMessageContaining("rebuild on old-host (pid 4242)");
+            Thread.sleep(1_300);
+            try (RunLock lock = store.acquireLock("rebuild", 30_000, m -> { })) {
+                assertThat(store.lockHolder()).get().extracting(LockInfo::pid).isEqualTo(ProcessHandle.current().pid());
+            }
+        }
+    }
+
+    @Test
     void clearBuildingLeavesAnotherRunsMarkerAlone() {
         RecallConfig cfg = stack.config(TestStack.unique("ptr"));
         try (RedisPointerStore store = RedisPointerStore.connect(cfg)) {
