@@ -59,8 +59,8 @@ public final class Bench {
             String collection = resolve(o);
             milvus.requireCollection(collection, o.collection() != null ? "--collection" : "the serving pointer (key1)");
             CollectionInfo info = milvus.describe(collection);
-            IndexInfo index = info.index();
-            if (!index.exists()) {
+            IndexInfo index = withConfigFallback(info.index());
+            if (!info.index().exists()) {
                 throw new ConfigException("collection " + collection + " has no vector index; build one first");
             }
             if (info.rows() == 0) {
@@ -203,6 +203,26 @@ public final class Bench {
                         + "collection (history head); pass --allow-serving to do it anyway");
             }
         }
+    }
+
+    /**
+     * milvus-lite's DescribeIndex reports neither the index type the SDK understands nor its build params; then
+     * the configured index (index.type / index.params) is the best knowledge we have, also for restoring it.
+     */
+    private IndexInfo withConfigFallback(IndexInfo idx) {
+        String type = idx.type();
+        boolean knownType = type != null && !type.isBlank() && !"null".equalsIgnoreCase(type);
+        Map<String, String> params = new LinkedHashMap<>(idx.params());
+        boolean fill = params.isEmpty();
+        if (!knownType || fill) {
+            log.info("the server did not report the index %s; using the configured index.type %s %s",
+                    !knownType ? "type" : "parameters", cfg.index().type(), cfg.index().params());
+        }
+        if (fill) {
+            params.putAll(cfg.index().params());
+        }
+        return new IndexInfo(knownType ? type : cfg.index().type(), params, idx.state(), idx.indexedRows(),
+                idx.totalRows(), idx.failedReason());
     }
 
     static String sweepType(String type) {
