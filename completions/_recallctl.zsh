@@ -501,8 +501,8 @@ function _picocli_recallctl_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-serving' '--load' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -514,6 +514,81 @@ function _picocli_recallctl_bench() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--collection')
+      return
+      ;;
+    '--mode')
+      return
+      ;;
+    '--queries')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--noise')
+      return
+      ;;
+    '--query-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--topk')
+      return
+      ;;
+    '--param')
+      return
+      ;;
+    '--concurrency')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--measure-queries')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--nlist')
+      return
+      ;;
+    '--target-recall')
+      return
+      ;;
+    '--max-p99')
+      return
+      ;;
+    '--csv')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--chart')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--cache-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--threads')
       return
       ;;
   esac

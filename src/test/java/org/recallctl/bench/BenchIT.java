@@ -1,0 +1,201 @@
+package org.recallctl.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.output.Json;
+import org.recallctl.pointer.RedisPointerStore;
+import org.recallctl.source.MysqlItemSource;
+import org.recallctl.testing.Cli;
+import org.recallctl.testing.CliRun;
+import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.TestStack;
+
+@Tag("integration")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BenchIT {
+    private final TestStack stack = TestStack.get();
+    private String name;
+    private String ivf;
+    private RecallConfig cfg;
+    private Path config;
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    void seed(@TempDir Path confDir) {
+        name = TestStack.unique("bench");
+        ivf = name + "_ivf";
+        cfg = stack.load(name, Map.of("index.params.nlist", "32")).config();
+        CollectionFixture.build(cfg, ivf, 3000, "IVF_FLAT", Map.of("nlist", "32"));
+        config = stack.writeConfigFile(confDir, name, Map.of("index.params.nlist", "32"));
+    }
+
+    @AfterAll
+    void drop() {
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+            for (String c : List.of(ivf, name + "_flat")) {
+                if (m.hasCollection(c)) {
+                    m.dropCollection(c);
+                }
+            }
+        }
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.deleteAll();
+        }
+    }
+
+    private CliRun bench(String... args) {
+        List<String> all = new ArrayList<>(List.of("bench", "--json", "-q", "--config", config.toString(),
+                "--cache-dir", dir.resolve("cache").toString(), "--warmup", "3"));
+        all.addAll(List.of(args));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    private static JsonNode json(CliRun r) throws Exception {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return Json.mapper().readTree(r.out());
+    }
+
+    @Test
+    void recallRisesWithNprobeAndIsExactAtNprobeEqualsNlist() throws Exception {
+        Path csv = dir.resolve("ivf.csv");
+        JsonNode out = json(bench("--collection", ivf, "--queries", "40", "--topk", "10",
+                "--param", "nprobe=1,2,4,8,16,32", "--concurrency", "1,3", "--out", dir.resolve("ivf").toString(),
+                "--csv", csv.toString(), "--target-recall", "0.9"));
+        JsonNode rows = out.get("results");
+        assertThat(rows).hasSize(12);
+        for (int c : new int[] {1, 3}) {
+            double prev = -1;
+            for (JsonNode r : rows) {
+                if (r.get("concurrency").asInt() != c) {
+                    continue;
+                }
+                double recall = r.at("/m/mean_recall").asDouble();
+                assertThat(recall).as("nprobe %s c=%d", r.get("value"), c).isGreaterThanOrEqualTo(prev);
+                prev = recall;
+                assertThat(r.at("/m/queries").asLong()).isEqualTo(40);
+                assertThat(r.at("/m/errors").asLong()).isZero();
+                assertThat(r.at("/m/p99_ms").asDouble()).isGreaterThanOrEqualTo(r.at("/m/p50_ms").asDouble());
+                if (r.get("value").asInt() == 32) {
+                    assertThat(recall).isEqualTo(1.0);
+                }
+            }
+        }
+        assertThat(rows.get(0).at("/m/mean_recall").asDouble()).isLessThan(1.0); // nprobe=1 really is approximate
+        assertThat(out.at("/ground_truth/items").asLong()).isEqualTo(3000);
+        assertThat(out.get("recommendations").get(0).get("config").asText()).startsWith("search.params.nprobe: ");
+        Path chart = Path.of(out.get("chart").asText());
+        assertThat(Files.size(chart)).isGreaterThan(10_000);
+        assertThat(Files.readAllLines(csv)).hasSize(13);
+        assertThat(dir.resolve("ivf/queries.json")).exists();
+        assertThat(dir.resolve("ivf/results.json")).exists();
+    }
+
+    @Test
+    void flatIndexHasRecallOneEverywhereInBothModes() throws Exception {
+        String flat = name + "_flat";
+        RecallConfig fc = stack.load(name + "x", Map.of("source.table", name + "_fsrc")).config();
+        CollectionFixture.build(fc, flat, 800, "FLAT", Map.of());
+        Path conf = stack.writeConfigFile(dir, name + "_f", Map.of("source.table", name + "_fsrc",
+                "collection.base_name", name));
+        for (String mode : List.of("fanout", "single")) {
+            CliRun r = Cli.run("bench", "--json", "-q", "--config", conf.toString(), "--collection", flat, "--mode", mode,
+                    "--queries", "25", "--noise", "0.05", "--topk", "1,10,50", "--concurrency", "1,2", "--warmup", "2",
+                    "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("flat-" + mode).toString());
+            JsonNode out = json(r);
+            assertThat(out.get("results")).hasSize(6);
+            for (JsonNode row : out.get("results")) {
+                assertThat(row.at("/m/mean_recall").asDouble()).as(row.toString()).isEqualTo(1.0);
+                assertThat(row.at("/m/worst1pct_recall").asDouble()).isEqualTo(1.0);
+            }
+        }
+        try (MysqlItemSource s = MysqlItemSource.open(fc, 1); Connection c = s.connection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + s.table());
+        }
+    }
+
+    @Test
+    void groundTruthCacheIsReusedAndInvalidatedByAChangedRow() throws Exception {
+        String[] args = {"--collection", ivf, "--queries", "10", "--topk", "10", "--param", "nprobe=32",
+                "--out", dir.resolve("cache-run").toString()};
+        JsonNode first = json(bench(args));
+        assertThat(first.at("/ground_truth/cached").asBoolean()).isFalse();
+        JsonNode second = json(bench(args));
+        assertThat(second.at("/ground_truth/cached").asBoolean()).isTrue();
+        assertThat(second.at("/ground_truth/cache_file").asText()).isEqualTo(first.at("/ground_truth/cache_file").asText());
+        // change one source vector (copy another row's vector into it)
+        String id = cfg.source().idColumn();
+        String vec = cfg.source().vectorColumn();
+        try (MysqlItemSource s = MysqlItemSource.open(cfg, 2)) {
+            long[] b = s.idBounds().orElseThrow();
+            try (Connection c = s.connection(); Statement st = c.createStatement()) {
+            int n = st.executeUpdate("UPDATE " + s.table() + " SET " + vec + " = (SELECT v FROM (SELECT " + vec
+                    + " AS v FROM " + s.table() + " WHERE " + id + " = " + b[0] + ") x) WHERE " + id + " = " + b[1]);
+            assertThat(n).isEqualTo(1);
+            }
+        }
+        JsonNode third = json(bench(args));
+        assertThat(third.at("/ground_truth/cached").asBoolean()).isFalse();
+        assertThat(third.at("/ground_truth/checksum").asText()).isNotEqualTo(first.at("/ground_truth/checksum").asText());
+    }
+
+    @Test
+    void nlistSweepRebuildsPerValueAndRestoresTheOriginalIndex() throws Exception {
+        JsonNode out = json(bench("--collection", ivf, "--queries", "15", "--topk", "10", "--nlist", "8,32",
+                "--param", "nprobe=1,8,32", "--out", dir.resolve("nlist").toString()));
+        JsonNode rows = out.get("results");
+        // nlist=8: nprobe 1,8 (32 > nlist skipped); nlist=32: 1,8,32
+        assertThat(rows).hasSize(5);
+        assertThat(rows.get(0).get("index").asText()).isEqualTo("IVF_FLAT nlist=8");
+        assertThat(rows.get(0).get("build_seconds").asDouble()).isPositive();
+        assertThat(rows.get(4).get("value").asInt()).isEqualTo(32);
+        assertThat(rows.get(4).at("/m/mean_recall").asDouble()).isEqualTo(1.0); // nprobe = nlist = 32
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+            var idx = m.index(ivf, cfg.collection().vectorField());
+            assertThat(idx.type()).isEqualTo("IVF_FLAT");
+            // milvus-lite reports no index params, so the restored nlist cannot be read back here
+            assertThat(idx.exists()).isTrue();
+        }
+    }
+
+    @Test
+    void clearErrorsForBadSweeps() {
+        CliRun ef = bench("--collection", ivf, "--param", "ef=64", "--queries", "5");
+        assertThat(ef.exitCode()).as(ef.out().substring(0, Math.min(400, ef.out().length())) + ef.err()).isEqualTo(2);
+        assertThat(ef.err()).contains("ef").contains("nprobe");
+        CliRun big = bench("--collection", ivf, "--param", "nprobe=64", "--queries", "5");
+        assertThat(big.exitCode()).isEqualTo(2);
+        assertThat(big.err()).contains("nprobe=64").contains("nlist 32");
+        CliRun k = bench("--collection", ivf, "--topk", "20000", "--queries", "5");
+        assertThat(k.exitCode()).isEqualTo(2);
+        assertThat(k.err()).contains("16384");
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.forceCurrent(ivf);
+        }
+        CliRun serving = bench("--nlist", "8", "--queries", "5");
+        assertThat(serving.exitCode()).isEqualTo(2);
+        assertThat(serving.err()).contains("serving").contains("--allow-serving");
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.deleteAll();
+        }
+        CliRun missing = bench("--queries", "5");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("--collection");
+    }
+}
