@@ -63,6 +63,9 @@ class BenchIT {
     private CliRun bench(String... args) {
         List<String> all = new ArrayList<>(List.of("bench", "--json", "-q", "--config", config.toString(),
                 "--cache-dir", dir.resolve("cache").toString(), "--warmup", "3"));
+        if (!List.of(args).contains("--out")) {
+            all.addAll(List.of("--out", dir.resolve("run-" + System.nanoTime()).toString())); // never litter the cwd
+        }
         all.addAll(List.of(args));
         return Cli.run(all.toArray(String[]::new));
     }
