@@ -22,6 +22,7 @@ import org.recallctl.source.MysqlItemSource;
 public final class Connections implements AutoCloseable {
     private final boolean session;
     private final Map<List<Object>, AutoCloseable> open = new LinkedHashMap<>();
+    private int opened;
 
     private Connections(boolean session) {
         this.session = session;
@@ -76,12 +77,18 @@ public final class Connections implements AutoCloseable {
         }
         T created = opener.get(); // a failed connect is not cached: the next command tries again
         open.put(key, created);
+        opened++;
         return created;
     }
 
     /** True when a resource under {@code key} is already open (for tests and the shell's timing line). */
     public synchronized boolean isOpen(List<Object> key) {
         return open.containsKey(key);
+    }
+
+    /** How many resources were opened over this object's life: stays flat while commands reuse warm ones. */
+    public synchronized int openedCount() {
+        return opened;
     }
 
     public synchronized int size() {
