@@ -90,6 +90,24 @@ public final class SearchRunner {
                         + ", not p" + i);
             }
         }
+        // a partition of the layout that is gone (dropped by hand, a half-done repair) is a failed partition:
+        // real Milvus errors on it, but milvus-lite silently returns nothing, which would look like "0 hits"
+        Map<Integer, String> absent = new LinkedHashMap<>();
+        List<Integer> present = new ArrayList<>();
+        for (int i : parts) {
+            if (layout.partitions().contains(Partitions.name(i))) {
+                present.add(i);
+            } else {
+                absent.put(i, "missing from collection " + collection + " (dropped?)");
+            }
+        }
+        if (!absent.isEmpty() && (!o.allowPartial() || present.isEmpty())) {
+            var first = absent.entrySet().iterator().next();
+            String names = String.join(", ", absent.keySet().stream().map(Partitions::name).toList());
+            throw new DependencyException("milvus", "partition" + (absent.size() == 1 ? " " : "s ") + names
+                    + " failed (" + absent.size() + " of " + parts.size() + "); " + Partitions.name(first.getKey())
+                    + ": " + first.getValue() + (present.isEmpty() ? "" : " (use --allow-partial to return what came back)"));
+        }
         List<Query> queries = new ArrayList<>(o.literal());
         QueryVectors.checkDimension(queries, layout.dimension(), collection);
         queries.addAll(itemQueries(o, milvus, layout));
@@ -100,7 +118,7 @@ public final class SearchRunner {
         List<float[]> vectors = queries.stream().map(Query::vector).toList();
         SearchRequest req = new SearchRequest(collection, vectors, o.topK(), params,
                 o.filter() == null || o.filter().isBlank() ? null : o.filter(), o.outputFields(),
-                o.partitions(), o.allowPartial());
+                absent.isEmpty() ? o.partitions() : present, o.allowPartial());
         FanOutSearcher searcher = connections.get(List.of("searcher", milvus, layout.vectorField(), p,
                         cfg.collection().metric(), timeout, cfg.search().threads()),
                 () -> new FanOutSearcher(milvus, layout.vectorField(), p, cfg.collection().metric(), timeout,
@@ -111,6 +129,12 @@ public final class SearchRunner {
             var first = result.failedPartitions().entrySet().iterator().next();
             throw new DependencyException("milvus", "all " + parts.size() + " partitions failed, nothing to return; "
                     + Partitions.name(first.getKey()) + ": " + first.getValue());
+        }
+        if (!absent.isEmpty()) {
+            Map<Integer, String> failed = new LinkedHashMap<>(absent);
+            failed.putAll(result.failedPartitions());
+            result = new SearchResult(result.hits(), result.partitionMillis(), result.mergeMillis(),
+                    result.totalMillis(), failed);
         }
         return report(o, resolved, parts, params, queries, result);
     }
