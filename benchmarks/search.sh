@@ -42,5 +42,6 @@ echo "|---|---|---|---|"
 measure "java -jar (no CDS archive)" java -jar "$jar" "${cmd[@]}"
 measure "java -XX:SharedArchiveFile=recallctl.jsa -jar" java -XX:SharedArchiveFile="$jsa" -jar "$jar" "${cmd[@]}"
 measure "... + -XX:TieredStopAtLevel=1" java -XX:SharedArchiveFile="$jsa" -XX:TieredStopAtLevel=1 -jar "$jar" "${cmd[@]}"
+measure "... + -XX:+UseSerialGC -Xss512k" java -XX:SharedArchiveFile="$jsa" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -jar "$jar" "${cmd[@]}"
 measure "java -jar --help (JVM + picocli only)" java -XX:SharedArchiveFile="$jsa" -XX:TieredStopAtLevel=1 -jar "$jar" --help
 java -cp "$cp" org.recallctl.search.ColdStartFixture --drop "$name"

@@ -29,7 +29,8 @@ public final class SearchBenchmark {
         md.append(String.format("items %d, dim 128, FLAT/IP, topk 10, %d queries per mode (nq = 1), %d warm-up%n%n",
                 items, queries, 30));
         md.append("| P | fan-out p50 ms | fan-out p95 ms | single p50 ms | single p95 ms | fan-out/single p50 "
-                + "| overhead p50 ms | overhead p95 ms | slowest call p50 ms |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| overhead p50 ms | overhead p95 ms | of which merge p50 ms | slowest call p50 ms |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (int p : ps) {
             String name = TestStack.unique("sbench");
             RecallConfig cfg = stack.load(name, Map.of("collection.partitions", Integer.toString(p),
@@ -41,6 +42,7 @@ public final class SearchBenchmark {
             Histogram single = new Histogram(3);
             Histogram overhead = new Histogram(3);
             Histogram slowest = new Histogram(3);
+            Histogram merge = new Histogram(3);
             try (Connections session = Connections.session()) {
                 SearchRunner runner = new SearchRunner(cfg, session, w -> { });
                 for (int i = 0; i < 30 + queries; i++) {
@@ -57,15 +59,16 @@ public final class SearchBenchmark {
                             fan.recordValue(us);
                             overhead.recordValue(Math.max(0, Math.round(r.timingsMs().overhead() * 1000)));
                             slowest.recordValue(Math.round(r.timingsMs().slowestCall() * 1000));
+                            merge.recordValue(Math.round(r.timingsMs().merge() * 1000));
                         } else {
                             single.recordValue(us);
                         }
                     }
                 }
             }
-            md.append(String.format("| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f |%n", p,
+            md.append(String.format("| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f |%n", p,
                     ms(fan, 50), ms(fan, 95), ms(single, 50), ms(single, 95), ms(fan, 50) / ms(single, 50),
-                    ms(overhead, 50), ms(overhead, 95), ms(slowest, 50)));
+                    ms(overhead, 50), ms(overhead, 95), ms(merge, 50), ms(slowest, 50)));
             try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
                 m.dropCollection(name + "_a");
             }
