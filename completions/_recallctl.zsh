@@ -468,8 +468,9 @@ function _picocli_recallctl_search() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-partial' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--collection' '--item-id' '--vector' '--vector-file' '--random' '--seed' '--mode' '--partitions' '-k' '--topk' '--param' '--filter' '--output-fields'"
+  local MODE_option_args=("FANOUT" "SINGLE") # --mode values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -481,6 +482,44 @@ function _picocli_recallctl_search() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--collection')
+      return
+      ;;
+    '--item-id')
+      return
+      ;;
+    '--vector')
+      return
+      ;;
+    '--vector-file')
+      return
+      ;;
+    '--random')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--mode')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--partitions')
+      return
+      ;;
+    '-k'|'--topk')
+      return
+      ;;
+    '--param')
+      return
+      ;;
+    '--filter')
+      return
+      ;;
+    '--output-fields')
       return
       ;;
   esac
@@ -609,20 +648,17 @@ function _picocli_recallctl_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'--timing' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--history-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
+    '--history-file')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
-      ;;
-    '--set')
-      return
       ;;
   esac
 

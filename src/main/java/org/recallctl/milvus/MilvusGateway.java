@@ -168,6 +168,49 @@ public final class MilvusGateway implements AutoCloseable {
                 vectorField == null ? IndexInfo.NONE : index(name, vectorField), loadState(name), aliases(name));
     }
 
+    /**
+     * What a search needs to know of a collection, in two calls (describe costs five): vector field, dimension,
+     * partition names (without _default). Throws a DependencyException when the collection does not exist.
+     */
+    public CollectionLayout layout(String name) {
+        var d = call("describe collection " + name,
+                () -> client.describeCollection(DescribeCollectionReq.builder().collectionName(name).build()));
+        int dim = 0;
+        String vectorField = d.getVectorFieldNames() == null || d.getVectorFieldNames().isEmpty()
+                ? null : d.getVectorFieldNames().get(0);
+        if (d.getCollectionSchema() != null) {
+            for (var f : d.getCollectionSchema().getFieldSchemaList()) {
+                if (f.getDimension() != null && f.getDimension() > 0
+                        && (vectorField == null || vectorField.equals(f.getName()))) {
+                    dim = f.getDimension();
+                    vectorField = f.getName();
+                }
+            }
+        }
+        List<String> partitions = new ArrayList<>(listPartitions(name));
+        partitions.remove("_default");
+        return new CollectionLayout(name, vectorField, dim, List.copyOf(partitions));
+    }
+
+    /** The stored vector of one item, or empty when the collection has no such id. */
+    public Optional<float[]> vectorOf(String collection, String idField, String vectorField, long id) {
+        QueryResp r = call("read the vector of item " + id + " from " + collection, () -> client.query(QueryReq.builder()
+                .collectionName(collection).filter(idField + " == " + id).outputFields(List.of(vectorField))
+                .consistencyLevel(ConsistencyLevel.STRONG).build()));
+        if (r.getQueryResults() == null || r.getQueryResults().isEmpty()) {
+            return Optional.empty();
+        }
+        Object v = r.getQueryResults().get(0).getEntity().get(vectorField);
+        if (!(v instanceof List<?> list)) {
+            return Optional.empty();
+        }
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) list.get(i)).floatValue();
+        }
+        return Optional.of(out);
+    }
+
     public List<String> listPartitions(String collection) {
         return call("list partitions of " + collection,
                 () -> client.listPartitions(ListPartitionsReq.builder().collectionName(collection).build()));

@@ -130,9 +130,10 @@ public final class FanOutSearcher implements AutoCloseable {
         }
         if (!failed.isEmpty() && !req.allowPartial()) {
             var first = failed.entrySet().iterator().next();
-            throw new DependencyException("milvus", failed.size() + " of " + parts.size() + " partitions failed; "
-                    + Partitions.name(first.getKey()) + ": " + first.getValue()
-                    + " (use --allow-partial to return what came back)");
+            String names = String.join(", ", failed.keySet().stream().map(Partitions::name).toList());
+            throw new DependencyException("milvus", "partition" + (failed.size() == 1 ? " " : "s ") + names
+                    + " failed (" + failed.size() + " of " + parts.size() + "); " + Partitions.name(first.getKey())
+                    + ": " + first.getValue() + " (use --allow-partial to return what came back)");
         }
         long m0 = System.nanoTime();
         List<List<ScoredHit>> merged = new ArrayList<>(nq);

@@ -22,6 +22,16 @@ public final class Cli {
         return new CliRun(code, out.toString(), err.toString());
     }
 
+    /** Like {@link #run(Map, String...)} with {@code stdin} as standard input. */
+    public static CliRun runWithInput(String stdin, Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), env, null, false,
+                new Redactor()).withIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        int code = CommandLineFactory.create(ctx).execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
     public static CliRun run(String... args) {
         return run(Map.of(), args);
     }

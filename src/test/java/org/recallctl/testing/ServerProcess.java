@@ -100,6 +100,30 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the server (SIGSTOP to it and its children): connections stay open but nothing answers, like a
+     * hung node or a long GC pause. Calls then end only by their deadline. {@link #resume()} undoes it.
+     */
+    public void suspend() {
+        signal("-STOP");
+    }
+
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String sig) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(List.of("kill", sig, Long.toString(process.pid())));
+        process.descendants().forEach(d -> cmd.add(Long.toString(d.pid())));
+        try {
+            new ProcessBuilder(cmd).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -1,0 +1,63 @@
+package org.recallctl.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recallctl.config.Redactor;
+import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.pointer.RedisPointerStore;
+import org.recallctl.session.Connections;
+import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.TestStack;
+
+/** A scripted shell session against the real stack: the second search reuses the first one's connections. */
+@Tag("integration")
+class ShellIT {
+    private final TestStack stack = TestStack.get();
+    @TempDir
+    Path dir;
+
+    @Test
+    void secondSearchReusesTheWarmConnections() {
+        String name = TestStack.unique("shell");
+        var cfg = stack.config(name);
+        var seeded = CollectionFixture.build(cfg, name + "_a", 200, "FLAT", Map.of());
+        long id = seeded.vectors().keySet().iterator().next();
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.forceCurrent(name + "_a");
+        }
+        Path config = stack.writeConfigFile(dir, name, Map.of());
+        String search = "search --config " + config + " --item-id " + id + " --topk 3 --output-fields category\n";
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (Connections session = Connections.session()) {
+            CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), null,
+                    false, new Redactor(), new ByteArrayInputStream(("timing on\n" + search + search + "quit\n")
+                    .getBytes(StandardCharsets.UTF_8)), session);
+            int code = CommandLineFactory.create(ctx).execute("shell", "--history-file", dir.resolve("h").toString());
+            assertThat(code).as(err.toString()).isZero();
+            // Milvus reads, Redis, MySQL source, searcher: opened by the first search only
+            assertThat(session.openedCount()).as(err.toString()).isEqualTo(4);
+            assertThat(session.size()).isEqualTo(4);
+        }
+        String o = out.toString();
+        assertThat(o.split("query 1: item " + id + " \\(source\\)", -1)).as(o).hasSize(3);
+        assertThat(o).contains("collection " + name + "_a (via key1 it:{" + name + "}:current)");
+        assertThat(o).containsPattern("1\\s+" + id + "\\s+1\\.0000\\d\\d\\s+p" + Math.floorMod(id, 4));
+        assertThat(err.toString()).containsPattern("\\(search: exit 0, [0-9.]+ ms\\)[\\s\\S]*\\(search: exit 0, [0-9.]+ ms\\)");
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            m.dropCollection(name + "_a");
+            p.deleteAll();
+        } catch (RuntimeException e) {
+            System.err.println("cleanup failed: " + e.getMessage());
+        }
+    }
+}
