@@ -399,7 +399,7 @@ public final class MilvusGateway implements AutoCloseable {
     public IndexInfo createIndex(String collection, String field, String type, String metric,
                                  Map<String, String> params, long timeoutMs, Consumer<IndexInfo> progress) {
         Map<String, Object> extra = new LinkedHashMap<>();
-        params.forEach((k, v) -> extra.put(k, numberOrText(v)));
+        params.forEach((k, v) -> extra.put(k, ParamValues.typed(v)));
         IndexParam p = IndexParam.builder().fieldName(field).indexType(IndexParam.IndexType.valueOf(type))
                 .metricType(IndexParam.MetricType.valueOf(metric)).extraParams(extra).build();
         run("create a " + type + " index on " + collection, () -> client.createIndex(CreateIndexReq.builder()
@@ -481,18 +481,6 @@ public final class MilvusGateway implements AutoCloseable {
             out.add(hits);
         }
         return out;
-    }
-
-    static Object numberOrText(String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e2) {
-                return v;
-            }
-        }
     }
 
     private static void sleep() {

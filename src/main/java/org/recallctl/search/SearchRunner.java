@@ -1,5 +1,6 @@
 package org.recallctl.search;
 
+import org.recallctl.milvus.ParamValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,8 +114,8 @@ public final class SearchRunner {
         queries.addAll(itemQueries(o, milvus, layout));
 
         Map<String, Object> params = new LinkedHashMap<>();
-        cfg.search().params().forEach((k, v) -> params.put(k, numberOrText(v)));
-        o.params().forEach((k, v) -> params.put(k, numberOrText(v)));
+        cfg.search().params().forEach((k, v) -> params.put(k, ParamValues.typed(v)));
+        o.params().forEach((k, v) -> params.put(k, ParamValues.typed(v)));
         List<float[]> vectors = queries.stream().map(Query::vector).toList();
         SearchRequest req = new SearchRequest(collection, vectors, o.topK(), params,
                 o.filter() == null || o.filter().isBlank() ? null : o.filter(), o.outputFields(),
@@ -272,17 +273,5 @@ public final class SearchRunner {
             out.add(i);
         }
         return out;
-    }
-
-    static Object numberOrText(String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e2) {
-                return v;
-            }
-        }
     }
 }
