@@ -1,6 +1,5 @@
 package org.recallctl.search;
 
-import org.recallctl.milvus.ParamValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import org.recallctl.error.ConfigException;
 import org.recallctl.error.DependencyException;
 import org.recallctl.milvus.CollectionLayout;
 import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.milvus.ParamValues;
 import org.recallctl.milvus.Partitions;
 import org.recallctl.pointer.PointerKeys;
 import org.recallctl.session.Connections;
