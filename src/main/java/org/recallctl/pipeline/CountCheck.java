@@ -22,7 +22,7 @@ public final class CountCheck {
     }
 
     /** The verdict; {@code breaches} empty means the count may go on. */
-    public record Verdict(long candidate, OptionalLong serving, List<Breach> breaches) {
+    public record Verdict(long candidate, Long serving, List<Breach> breaches) {
         public boolean ok() {
             return breaches.isEmpty();
         }
@@ -70,7 +70,7 @@ public final class CountCheck {
                 }
             }
         }
-        return new Verdict(candidate, serving, List.copyOf(out));
+        return new Verdict(candidate, serving.isPresent() ? serving.getAsLong() : null, List.copyOf(out));
     }
 
     /** {@code delta/base > pct%}, compared in integers where possible so 10% of 1000 is exactly 100 rows. */
