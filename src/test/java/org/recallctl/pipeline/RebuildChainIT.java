@@ -76,7 +76,7 @@ class RebuildChainIT {
     }
 
     private static String checksum(RecallConfig cfg) throws Exception {
-        try (MysqlItemSource s = MysqlItemSource.open(cfg, 1); Connection c = s.connection(); Statement st = c.createStatement();
+        try (MysqlItemSource s = MysqlItemSource.open(cfg, 2); Connection c = s.connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("CHECKSUM TABLE `" + cfg.source().table() + "` EXTENDED")) {
             rs.next();
             return rs.getString(2) + "/" + s.count();
@@ -207,9 +207,26 @@ class RebuildChainIT {
             sql(cfg, "UPDATE `" + name + "` SET vector = '[1.0, 2.0' WHERE MOD(item_id, 40) = 0"); // 2.5% malformed
             CliRun run = Cli.run(env(config), "rebuild");
             assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+            assertThat(run.err()).contains("max_bad_rows");
             assertThat(redis.current()).isEmpty();
             assertThat(redis.building()).isEmpty();
             assertThat(redis.lockHolder()).isEmpty();
+
+            // the same rows under a looser tolerance: built, reconciled per partition, bad ids in the report
+            Path report = dir.resolve("r.json");
+            CliRun ok = Cli.run(env(config), "rebuild", "--set", "thresholds.max_bad_rows=5%", "--report", report.toString());
+            assertThat(ok.exitCode()).as(ok.toString()).isZero();
+            JsonNode r = Json.mapper().readTree(Files.readString(report));
+            long bad = ROWS / 40;
+            assertThat(r.get("counts").get("rejected").asLong()).isEqualTo(bad);
+            assertThat(r.get("counts").get("built_rows").asLong()).isEqualTo(ROWS - bad);
+            assertThat(r.get("rejected_sample")).hasSize((int) bad)
+                    .allSatisfy(x -> assertThat(x.get("id").asLong() % 40).isZero());
+            JsonNode check = r.get("steps").get(4);
+            assertThat(check.get("name").asText()).isEqualTo("check_built");
+            check.get("details").get("partitions").forEach(p -> assertThat(p.get("built").asLong())
+                    .isEqualTo(p.get("expected").asLong()));
+            assertThat(redis.current()).isPresent();
         } finally {
             cleanup(cfg);
         }
