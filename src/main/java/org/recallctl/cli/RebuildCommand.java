@@ -47,7 +47,13 @@ public class RebuildCommand implements Callable<Integer> {
         } else {
             printRun(r);
         }
-        return dryRun && r.plan().wouldRefuse() ? ExitCodes.CHECK_REFUSED : ExitCodes.OK;
+        if (dryRun && r.plan().wouldRefuse()) {
+            ctx.err().println("recallctl: error: " + ctx.redactor().redact("dry run: a real run would refuse: "
+                    + r.plan().verdict()));
+            ctx.err().flush();
+            return ExitCodes.CHECK_REFUSED;
+        }
+        return ExitCodes.OK;
     }
 
     private void printPlan(RebuildChain.Plan p) {
