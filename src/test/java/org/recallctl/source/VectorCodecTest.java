@@ -86,4 +86,36 @@ class VectorCodecTest {
         assertThat(v).containsExactly(0.6f, 0.8f);
         assertThatThrownBy(() -> Vectors.normalize(new float[] {0f, 0f})).hasMessageStartingWith("zero-norm");
     }
+
+    @Test
+    void fastTextParsingAgreesBitForBitWithFloatParseFloat() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+        for (int n = 0; n < 300_000; n++) {
+            float f = switch (n % 4) {
+                case 0 -> (float) rnd.nextGaussian() * 0.1f;
+                case 1 -> Float.intBitsToFloat(rnd.nextInt()); // any bit pattern, incl. tiny and huge
+                case 2 -> (float) (rnd.nextDouble() * Math.pow(10, rnd.nextInt(-12, 12)));
+                default -> rnd.nextInt(-100000, 100000) / 1000f;
+            };
+            if (!Float.isFinite(f)) {
+                continue;
+            }
+            for (String t : new String[] {Float.toString(f), Double.toString(f), String.format("%.9e", f),
+                    String.format("%.6f", f)}) {
+                float fast = VectorCodec.fastParse(t, 0, t.length());
+                if (!Float.isNaN(fast)) {
+                    assertThat(Float.floatToIntBits(fast)).as(t).isEqualTo(Float.floatToIntBits(Float.parseFloat(t)));
+                }
+            }
+        }
+        for (String odd : new String[] {"-0", "0.0", "1e5", "1E-5", "+2.5", "123456789012345678", "1e30", "5e-30",
+                ".5", "5.", "0.000000000000000000000001"}) {
+            float fast = VectorCodec.fastParse(odd, 0, odd.length());
+            if (!Float.isNaN(fast)) {
+                assertThat(Float.floatToIntBits(fast)).as(odd).isEqualTo(Float.floatToIntBits(Float.parseFloat(odd)));
+            }
+        }
+        assertThat(VectorCodec.fastParse("1.2.3", 0, 5)).isNaN();
+        assertThat(VectorCodec.fastParse("e5", 0, 2)).isNaN();
+    }
 }
