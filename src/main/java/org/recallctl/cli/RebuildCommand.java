@@ -1,16 +1,90 @@
 package org.recallctl.cli;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.ExitCodes;
+import org.recallctl.output.Json;
+import org.recallctl.output.Log;
+import org.recallctl.output.Progress;
+import org.recallctl.output.Table;
+import org.recallctl.pipeline.RebuildChain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "rebuild", description = "Run check, build, warmup, check and switch in order.")
+@Command(name = "rebuild", description = {"The whole pipeline under the run lock: check -> build -> warmup -> "
+        + "check the built collection -> switch. Stops at the first failure with its exit code, cleans key2 and "
+        + "the lock, and leaves key1 and the serving collection untouched."})
 public class RebuildCommand implements Callable<Integer> {
+    private final CliContext ctx;
     @Mixin
     CommonOptions common;
+    @Mixin
+    JsonOption json;
+    @Option(names = "--dry-run", description = "Print the plan (target, counts, thresholds verdict, what would be "
+            + "dropped, rollback) and change nothing in MySQL, Redis or Milvus. Exit 3 when the check would refuse.")
+    boolean dryRun;
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON run report to FILE (also on failure).")
+    Path report;
+
+    RebuildCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
 
     @Override
     public Integer call() {
-        throw NotBuiltYet.of("rebuild", 4);
+        RecallConfig cfg = common.load(ctx, CommonOptions.Flags.none()).config();
+        Log log = common.log(ctx);
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
+        RebuildChain.Result r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS)
+                .run(dryRun, report);
+        if (json.enabled()) {
+            Json.print(ctx.out(), r.report().toJson());
+        } else if (dryRun) {
+            printPlan(r.plan());
+        } else {
+            printRun(r);
+        }
+        if (dryRun && r.plan().wouldRefuse()) {
+            ctx.err().println("recallctl: error: " + ctx.redactor().redact("dry run: a real run would refuse: "
+                    + r.plan().verdict()));
+            ctx.err().flush();
+            return ExitCodes.CHECK_REFUSED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private void printPlan(RebuildChain.Plan p) {
+        Table t = new Table("PLAN", "VALUE");
+        t.row("pipeline", p.pipeline());
+        t.row("serving (key1)", p.serving() == null ? "-" : p.serving());
+        t.row("history", p.history().isEmpty() ? "-" : String.join(", ", p.history()));
+        t.row("build target", p.target() + " (" + p.naming() + " naming" + (p.targetExists() ? ", exists: drop and rebuild" : "") + ")");
+        t.row("source rows S", p.sourceRows());
+        t.row("serving rows C", p.servingRows());
+        t.row("thresholds", p.verdict());
+        t.row("rollback", p.rollbackGivenUp() ? "GIVEN UP until the switch completes (target is the rollback collection)"
+                : p.rollbackAfterSwitch() == null ? "none after the switch (first run)" : "to " + p.rollbackAfterSwitch() + " after the switch");
+        t.row("retention drops", p.dropAfterSwitch().isEmpty() ? "nothing" : String.join(", ", p.dropAfterSwitch()));
+        t.row("lock", p.lockHolder() == null ? "free" : "HELD: " + p.lockHolder());
+        t.print(ctx.out());
+        ctx.out().println("dry run: nothing was changed");
+        ctx.out().flush();
+    }
+
+    private void printRun(RebuildChain.Result r) {
+        Table t = new Table("STEP", "STATUS", "SECONDS");
+        var json = r.report().toJson();
+        json.get("steps").forEach(s -> t.row(s.get("name").asText(), s.get("status").asText(), s.get("duration_s").asText()));
+        t.print(ctx.out());
+        var b = r.build();
+        ctx.out().println("serving: " + r.plan().target() + " (" + b.written() + " rows, " + b.rejected() + " rejected)"
+                + (r.switched().previous() == null ? "" : "; rollback: " + r.switched().previous()));
+        for (String d : r.report().decisions()) {
+            ctx.out().println("  - " + d);
+        }
+        ctx.out().flush();
     }
 }

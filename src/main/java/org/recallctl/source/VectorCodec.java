@@ -158,11 +158,98 @@ public final class VectorCodec {
                 throw new BadVectorException("malformed number '" + abbreviate(token) + "' at position " + position);
             }
         }
+        float fast = fastParse(s, start, stop);
+        if (!Float.isNaN(fast)) {
+            return fast;
+        }
         try {
             return Float.parseFloat(s.substring(start, stop));
         } catch (NumberFormatException e) {
             throw new BadVectorException("malformed number '" + abbreviate(s.substring(start, stop)) + "' at position " + position);
         }
+    }
+
+    private static final double[] POW10 = new double[23];
+
+    static {
+        double p = 1;
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = p; // 10^0..10^22 are exact doubles
+            p *= 10;
+        }
+    }
+
+    /**
+     * The common case without allocating: a decimal with at most 2^53 as significand and a power of ten up to
+     * 10^22. Then {@code m * 10^e} (or {@code m / 10^-e}) is one correctly rounded double operation on exact
+     * operands, and rounding that double to float gives the correctly rounded float (double rounding is
+     * innocuous for one operation when 53 >= 2 * 24 + 2), i.e. exactly what Float.parseFloat returns.
+     * Returns NaN when the token is outside that case (the caller falls back to Float.parseFloat).
+     */
+    static float fastParse(String s, int start, int stop) {
+        int i = start;
+        boolean negative = false;
+        if (i < stop && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+            negative = s.charAt(i) == '-';
+            i++;
+        }
+        long m = 0;
+        int exp10 = 0;
+        int digits = 0;
+        boolean dot = false;
+        for (; i < stop; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+                if (m > (1L << 53) / 10) {
+                    return Float.NaN; // too many significant digits for the exact path
+                }
+                m = m * 10 + (c - '0');
+                if (dot) {
+                    exp10--;
+                }
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return Float.NaN;
+        }
+        if (i < stop) {
+            char c = s.charAt(i);
+            if (c != 'e' && c != 'E') {
+                return Float.NaN;
+            }
+            i++;
+            boolean expNegative = false;
+            if (i < stop && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+                expNegative = s.charAt(i) == '-';
+                i++;
+            }
+            if (i == stop || stop - i > 4) {
+                return Float.NaN;
+            }
+            int e = 0;
+            for (; i < stop; i++) {
+                char d = s.charAt(i);
+                if (d < '0' || d > '9') {
+                    return Float.NaN;
+                }
+                e = e * 10 + (d - '0');
+            }
+            exp10 += expNegative ? -e : e;
+        }
+        if (m == 0) {
+            return negative ? -0.0f : 0.0f;
+        }
+        if (exp10 < -22 || exp10 > 22 || m > (1L << 53)) {
+            return Float.NaN;
+        }
+        double d = exp10 >= 0 ? m * POW10[exp10] : m / POW10[-exp10];
+        float f = (float) d;
+        return negative ? -f : f;
     }
 
     private static String abbreviate(String t) {

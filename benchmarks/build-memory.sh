@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Memory acceptance: a build of ROWS x 128 (default 1,000,000) completes with -Xmx256m, because the heap is
+# bounded by batches (readers x P open batches + queue_batches + writers), never by the table.
+# Records success, wall time, peak RSS and the GC log's largest heap after a collection.
+# Usage: RECALLCTL_STACK_DIR=/work/main/.stack benchmarks/build-memory.sh [ROWS] [ENCODING] [PARTITIONS]
+. "$(dirname "$0")/lib.sh"
+ROWS="${1:-1000000}"; ENCODING="${2:-json}"; PARTITIONS="${3:-16}"
+NAME="bench_mem_${ENCODING}_${ROWS}"
+WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
+CFG="$WORK/recallctl.yaml"
+write_config "$CFG" "$NAME" "$ENCODING" "$PARTITIONS"
+build_jar
+if [[ -z "${SKIP_SEED:-}" ]]; then
+    echo "seeding $ROWS rows into $NAME ($ENCODING)..." >&2
+    s=$(date +%s)
+    java -jar "$JAR" demo seed --config "$CFG" --items "$ROWS" -q >/dev/null
+    echo "seeded in $(( $(date +%s) - s )) s" >&2
+fi
+echo "building with -Xmx256m..." >&2
+set +e
+timed "$WORK/time" java -Xmx256m -Xlog:gc:file="$WORK/gc.log" -jar "$JAR" build --config "$CFG" \
+    --collection "${NAME}_x" --json > "$WORK/out.json" 2> "$WORK/err.log"
+RC=$?
+set -e
+read -r WALL RSS < "$WORK/time"
+# "GC(12) Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(256M)": the largest "after" heap
+MAX_AFTER=$(grep -oE '[0-9]+M->[0-9]+M' "$WORK/gc.log" | sed 's/.*->//; s/M//' | sort -n | tail -1)
+GCS=$(grep -c 'Pause' "$WORK/gc.log" || true)
+echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM; milvus $MILVUS_FLAVOR"
+echo "rows=$ROWS dim=128 encoding=$ENCODING partitions=$PARTITIONS heap=-Xmx256m"
+echo "exit code      : $RC"
+echo "wall           : $WALL s"
+echo "peak RSS       : $RSS kB"
+echo "GC pauses      : $GCS; largest heap after GC: ${MAX_AFTER:-?} MB"
+if [[ $RC -eq 0 ]]; then
+    echo "written        : $(jq -r '.build.written' "$WORK/out.json") rejected $(jq -r '.build.rejected' "$WORK/out.json")"
+    echo "phases (s)     : $(jq -c '.build.phase_seconds' "$WORK/out.json")"
+else
+    tail -5 "$WORK/err.log"
+fi
+"$VENV/bin/python" - "$MILVUS_URI" "${NAME}_x" <<'PY' 2>/dev/null || true
+import sys
+from pymilvus import MilvusClient
+MilvusClient(uri=sys.argv[1]).drop_collection(sys.argv[2])
+PY
+exit $RC

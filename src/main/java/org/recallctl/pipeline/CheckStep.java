@@ -1,0 +1,139 @@
+package org.recallctl.pipeline;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.CheckRefusedException;
+import org.recallctl.milvus.IndexInfo;
+import org.recallctl.milvus.LoadInfo;
+import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.milvus.Partitions;
+import org.recallctl.output.Log;
+import org.recallctl.source.ItemSource;
+
+/**
+ * The two checks of the pipeline. {@link #before}: the source count S (honouring source.where) against the
+ * serving count C and the thresholds, so nothing is built from a source that lost 40% of its rows.
+ * {@link #after}: the built collection against the source, in total and per partition, against C within the
+ * same thresholds, with a finished index and loaded (safety rule 1: key1 moves only to a collection that
+ * passed this). Both only read.
+ */
+public final class CheckStep {
+    private final RecallConfig cfg;
+    private final ItemSource source;
+    private final MilvusGateway milvus;
+    private final Log log;
+
+    public CheckStep(RecallConfig cfg, ItemSource source, MilvusGateway milvus, Log log) {
+        this.cfg = cfg;
+        this.source = source;
+        this.milvus = milvus;
+        this.log = log;
+    }
+
+    /** What the pre-build check saw and decided. */
+    public record Before(long sourceRows, String serving, Long servingRows, CountCheck.Verdict verdict,
+                         List<String> notes) {
+        public boolean ok() {
+            return verdict.ok();
+        }
+    }
+
+    /** What the post-build check saw and decided. */
+    public record After(String collection, long builtRows, Long servingRows, Reconciliation.Result reconciliation,
+                        CountCheck.Verdict verdict, IndexInfo index, LoadInfo load, List<String> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Evaluates without throwing (for --dry-run and the plain check command's table). */
+    public Before evaluateBefore(Optional<String> serving) {
+        long s = source.count();
+        List<String> notes = new ArrayList<>();
+        OptionalLong c = servingCount(serving, notes);
+        CountCheck.Verdict v = CountCheck.evaluate(cfg.thresholds(), "source " + cfg.source().table(), s, c);
+        return new Before(s, serving.orElse(null), c.isPresent() ? c.getAsLong() : null, v, List.copyOf(notes));
+    }
+
+    /** The pre-build check: refuses with exit 3 naming the numbers and the threshold key. */
+    public Before before(Optional<String> serving) {
+        Before b = evaluateBefore(serving);
+        if (!b.ok()) {
+            throw new CheckRefusedException("check refused, nothing built: " + b.verdict().summary());
+        }
+        return b;
+    }
+
+    private OptionalLong servingCount(Optional<String> serving, List<String> notes) {
+        if (serving.isEmpty()) {
+            notes.add("nothing serves yet (first run): only thresholds.min_rows applies");
+            return OptionalLong.empty();
+        }
+        if (!milvus.hasCollection(serving.get())) {
+            String n = "key1 names '" + serving.get() + "', which does not exist in Milvus: no serving count to "
+                    + "compare with, only thresholds.min_rows applies";
+            log.warn("%s", n);
+            notes.add(n);
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(milvus.rowCount(serving.get()));
+    }
+
+    /**
+     * Evaluates a built collection without throwing.
+     *
+     * @param sourceRows          S as the build read it (or counted now, standalone)
+     * @param rejected            rows the build rejected
+     * @param rejectedByPartition per partition, or null when only the total is known (standalone check)
+     * @param serving             the collection serving when the run started (for the N vs C thresholds)
+     */
+    public After evaluateAfter(String collection, long sourceRows, long rejected, Map<Integer, Long> rejectedByPartition,
+                               Optional<String> serving) {
+        int p = cfg.collection().partitions();
+        List<String> problems = new ArrayList<>();
+        if (!milvus.hasCollection(collection)) {
+            problems.add("collection '" + collection + "' does not exist in Milvus");
+            return new After(collection, 0, null, null, null, IndexInfo.NONE, new LoadInfo("NotExist", 0), problems);
+        }
+        long n = milvus.rowCount(collection);
+        Map<Integer, Long> built = new LinkedHashMap<>();
+        for (int i = 0; i < p; i++) {
+            built.put(i, milvus.partitionRowCount(collection, Partitions.name(i)));
+        }
+        Map<Integer, Long> src = source.countByPartition(p);
+        Reconciliation.Result rec = Reconciliation.reconcile(collection, p, sourceRows, rejected, n, src,
+                rejectedByPartition, built);
+        problems.addAll(rec.mismatches());
+        List<String> notes = new ArrayList<>();
+        OptionalLong c = serving.filter(s -> !s.equals(collection)).isPresent() ? servingCount(serving, notes)
+                : OptionalLong.empty();
+        CountCheck.Verdict v = CountCheck.evaluate(cfg.thresholds(), "built collection " + collection, n, c);
+        v.breaches().forEach(b -> problems.add(b.message()));
+        IndexInfo index = milvus.index(collection, cfg.collection().vectorField());
+        if (!index.finished()) {
+            problems.add("the index of " + collection + " is not finished (state " + index.state() + ")");
+        }
+        LoadInfo load = milvus.loadState(collection);
+        if (!load.loaded()) {
+            problems.add(collection + " is not loaded (" + load.state() + "); run 'recallctl warmup --collection "
+                    + collection + "' first");
+        }
+        return new After(collection, n, c.isPresent() ? c.getAsLong() : null, rec, v, index, load, List.copyOf(problems));
+    }
+
+    /** The post-build check: refuses with exit 3 naming every mismatch. */
+    public After after(String collection, long sourceRows, long rejected, Map<Integer, Long> rejectedByPartition,
+                       Optional<String> serving) {
+        After a = evaluateAfter(collection, sourceRows, rejected, rejectedByPartition, serving);
+        if (!a.ok()) {
+            throw new CheckRefusedException("post-build check of " + collection + " refused: "
+                    + String.join("; ", a.problems()));
+        }
+        return a;
+    }
+}

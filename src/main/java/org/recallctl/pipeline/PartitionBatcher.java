@@ -1,0 +1,77 @@
+package org.recallctl.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.recallctl.error.ConfigException;
+
+/**
+ * Groups rows into one open batch per partition and hands out a batch as soon as it is full by rows or by
+ * bytes, so an insert request never exceeds either bound (a single row larger than the byte bound goes alone).
+ * One per reader thread (not thread-safe): memory is at most P open batches per reader.
+ */
+public final class PartitionBatcher {
+    /** Milvus refuses insert requests over 64 MiB (grpc max receive size / proxy limit). */
+    public static final long MILVUS_INSERT_LIMIT_BYTES = 64L * 1024 * 1024;
+
+    private final int maxRows;
+    private final long maxBytes;
+    private final List<List<ValidRow>> open;
+    private final long[] openBytes;
+
+    public PartitionBatcher(int partitions, int maxRows, long maxBytes) {
+        if (maxRows < 1) {
+            throw new ConfigException("build.batch_rows must be at least 1 (got " + maxRows + ")");
+        }
+        if (maxBytes < 1024 || maxBytes > MILVUS_INSERT_LIMIT_BYTES) {
+            throw new ConfigException("build.batch_bytes must be between 1024 and " + MILVUS_INSERT_LIMIT_BYTES
+                    + " (Milvus's 64 MiB insert limit); got " + maxBytes);
+        }
+        this.maxRows = maxRows;
+        this.maxBytes = maxBytes;
+        this.open = new ArrayList<>(partitions);
+        this.openBytes = new long[partitions];
+        for (int i = 0; i < partitions; i++) {
+            open.add(new ArrayList<>());
+        }
+    }
+
+    /**
+     * Adds a row; returns the batches it completed (none, one, or two when the row first pushed the open batch
+     * out by bytes and then itself filled a batch), in order.
+     */
+    public List<Batch> add(ValidRow row) {
+        int p = row.partition();
+        List<Batch> out = List.of();
+        if (!open.get(p).isEmpty() && openBytes[p] + row.bytes() > maxBytes) {
+            out = new ArrayList<>(2); // the row would push the batch over the byte bound: ship what we have first
+            out.add(take(p));
+        }
+        open.get(p).add(row);
+        openBytes[p] += row.bytes();
+        if (open.get(p).size() >= maxRows || openBytes[p] >= maxBytes) {
+            if (out.isEmpty()) {
+                return List.of(take(p));
+            }
+            out.add(take(p));
+        }
+        return out;
+    }
+
+    /** Every non-empty open batch, emptying the batcher (end of a reader's range). */
+    public List<Batch> drain() {
+        List<Batch> out = new ArrayList<>();
+        for (int p = 0; p < open.size(); p++) {
+            if (!open.get(p).isEmpty()) {
+                out.add(take(p));
+            }
+        }
+        return out;
+    }
+
+    private Batch take(int p) {
+        Batch b = new Batch(p, open.get(p), openBytes[p]);
+        open.set(p, new ArrayList<>(Math.min(maxRows, 1024)));
+        openBytes[p] = 0;
+        return b;
+    }
+}

@@ -1,0 +1,81 @@
+package org.recallctl.pipeline;
+
+import java.util.List;
+import java.util.Optional;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.CheckRefusedException;
+import org.recallctl.milvus.IndexInfo;
+import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.output.Log;
+import org.recallctl.output.Progress;
+import org.recallctl.output.ProgressTask;
+import org.recallctl.pointer.RedisPointerStore;
+
+/**
+ * Points key1 back at the newest history entry, by the same compare-and-set as a switch, after checking that
+ * collection still exists, is indexed, holds at least thresholds.min_rows, and is loaded (loading it when it was
+ * released). Mirrors the Milvus alias. The caller holds the run lock.
+ */
+public final class RollbackStep {
+    private final RecallConfig cfg;
+    private final MilvusGateway milvus;
+    private final RedisPointerStore pointers;
+    private final Log log;
+    private final Progress progress;
+
+    public RollbackStep(RecallConfig cfg, MilvusGateway milvus, RedisPointerStore pointers, Log log, Progress progress) {
+        this.cfg = cfg;
+        this.milvus = milvus;
+        this.pointers = pointers;
+        this.log = log;
+        this.progress = progress;
+    }
+
+    public record Result(String from, String to, long rows, boolean loadedNow, String aliasAction) {
+    }
+
+    public Result run() {
+        Optional<String> current = pointers.current();
+        List<String> history = pointers.history();
+        if (history.isEmpty()) {
+            throw new CheckRefusedException("nothing to roll back to: " + pointers.keys().history() + " is empty");
+        }
+        String target = history.get(0);
+        String why = "refusing to roll back to '" + target + "'";
+        if (!milvus.hasCollection(target)) {
+            throw new CheckRefusedException(why + ": it no longer exists in Milvus (dropped by retention?)");
+        }
+        IndexInfo index = milvus.index(target, cfg.collection().vectorField());
+        if (!index.finished()) {
+            throw new CheckRefusedException(why + ": its index is not finished (state " + index.state()
+                    + "); under alternate naming a failed build may have left it half-built");
+        }
+        long rows = milvus.rowCount(target);
+        if (rows < cfg.thresholds().minRows()) {
+            throw new CheckRefusedException(why + ": it holds " + rows + " rows, below thresholds.min_rows = "
+                    + cfg.thresholds().minRows());
+        }
+        boolean loadedNow = false;
+        if (!milvus.loadState(target).loaded()) {
+            try (ProgressTask task = progress.start("load " + target, 100, "%")) {
+                milvus.load(target, cfg.milvus().loadTimeoutS() * 1000L, info -> task.setTo(info.progress()));
+            }
+            loadedNow = true;
+        }
+        String alias = cfg.collection().alias();
+        boolean mirror = alias != null && !alias.isBlank();
+        if (mirror) {
+            SwitchStep.checkAlias(milvus, alias, current, target, "nothing was rolled back");
+        }
+        pointers.rollbackTo(current, target);
+        log.info("rolled back %s: %s -> %s", pointers.keys().current(), current.orElse("(unset)"), target);
+        String aliasAction = "none";
+        if (mirror) {
+            SwitchStep.checkAlias(milvus, alias, current, target, "key1 WAS rolled back to " + target
+                    + " but the alias was not moved");
+            milvus.pointAlias(alias, target);
+            aliasAction = "moved " + alias + " to " + target;
+        }
+        return new Result(current.orElse(null), target, rows, loadedNow, aliasAction);
+    }
+}
