@@ -211,7 +211,7 @@ public final class RebuildChain {
             notes.add("after the switch, retention (keep " + cfg.retention().keep() + ") drops " + retention.drop());
         }
         String lockHolder = redis.lockHolder().map(LockInfo::describe).orElse(null);
-        if (lockHolder != null) {
+        if (lockHolder != null && lock == null) { // in a live run the holder is this run itself
             notes.add("the run lock is held now: " + lockHolder + " (a real run would exit 5)");
         }
         return new Plan(cfg.pipeline(), cfg.collection().naming().name().toLowerCase(), serving.orElse(null), history,
