@@ -270,8 +270,8 @@ function _picocli_recallctl_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--built' '--expect-rejected'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -283,6 +283,12 @@ function _picocli_recallctl_check() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--built')
+      return
+      ;;
+    '--expect-rejected')
       return
       ;;
   esac
@@ -303,8 +309,8 @@ function _picocli_recallctl_build() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -316,6 +322,21 @@ function _picocli_recallctl_build() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--collection')
+      return
+      ;;
+    '--partitions')
+      return
+      ;;
+    '--batch-rows')
+      return
+      ;;
+    '--readers')
+      return
+      ;;
+    '--writers')
       return
       ;;
   esac
@@ -336,8 +357,8 @@ function _picocli_recallctl_warmup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--random-vectors' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--collection'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -349,6 +370,9 @@ function _picocli_recallctl_warmup() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--collection')
       return
       ;;
   esac
@@ -369,8 +393,8 @@ function _picocli_recallctl_switch() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--to' '--expect-current' '--expect-rejected'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -382,6 +406,15 @@ function _picocli_recallctl_switch() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--expect-current')
+      return
+      ;;
+    '--expect-rejected')
       return
       ;;
   esac
@@ -402,8 +435,8 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--dry-run' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--report'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -416,6 +449,12 @@ function _picocli_recallctl_rebuild() {
       ;;
     '--set')
       return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -435,7 +474,7 @@ function _picocli_recallctl_rollback() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default

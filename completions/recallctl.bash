@@ -265,8 +265,8 @@ function _picocli_recallctl_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--built' '--expect-rejected'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -278,6 +278,12 @@ function _picocli_recallctl_check() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--built')
+      return
+      ;;
+    '--expect-rejected')
       return
       ;;
   esac
@@ -298,8 +304,8 @@ function _picocli_recallctl_build() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -311,6 +317,21 @@ function _picocli_recallctl_build() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--collection')
+      return
+      ;;
+    '--partitions')
+      return
+      ;;
+    '--batch-rows')
+      return
+      ;;
+    '--readers')
+      return
+      ;;
+    '--writers')
       return
       ;;
   esac
@@ -331,8 +352,8 @@ function _picocli_recallctl_warmup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--random-vectors' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--collection'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -344,6 +365,9 @@ function _picocli_recallctl_warmup() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--collection')
       return
       ;;
   esac
@@ -364,8 +388,8 @@ function _picocli_recallctl_switch() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--to' '--expect-current' '--expect-rejected'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -377,6 +401,15 @@ function _picocli_recallctl_switch() {
       return $?
       ;;
     '--set')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--expect-current')
+      return
+      ;;
+    '--expect-rejected')
       return
       ;;
   esac
@@ -397,8 +430,8 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--dry-run' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--report'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -411,6 +444,12 @@ function _picocli_recallctl_rebuild() {
       ;;
     '--set')
       return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -430,7 +469,7 @@ function _picocli_recallctl_rollback() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
