@@ -40,8 +40,10 @@ import org.recallctl.source.SourceRow;
  * ({@code build.queue_batches}, so readers wait when Milvus is slower) to {@code build.writers} writers, flush
  * once, index and wait.
  *
- * <p>Memory is bounded by batches, never by the table: at most readers x P open batches (compact float arrays)
- * + queue_batches queued + writers batches being converted to the SDK's gson rows and sent.
+ * <p>Memory is bounded by batches, never by the table: open per-partition batches (compact float arrays, at most
+ * readers x P batches and at most 64 MiB together, whatever P is) + queue_batches queued batches + one batch per
+ * writer being converted to the SDK's gson rows (about 9x the float size) and sent + the JDBC fetch buffers
+ * (source.fetch_size rows per reader). Measured: 1M x 128 rows, P=16, builds in -Xmx256m (docs/benchmarks.md).
  *
  * <p>Writes use insert, not upsert: upsert is a delete plus an insert on the server (slower, and on a fresh
  * collection it buys nothing except when the SDK retries a request that had in fact landed). Such a duplicate
@@ -55,6 +57,8 @@ import org.recallctl.source.SourceRow;
 public final class BuildStep {
     private static final int SAMPLE_MAX = 100;
     private static final long POLL_MS = 100;
+    /** All readers' open (not yet full) batches together; beyond it the largest ships early (see read()). */
+    static final long OPEN_BATCHES_BUDGET_BYTES = 64L * 1024 * 1024;
 
     private final RecallConfig cfg;
     private final ItemSource source;
@@ -280,7 +284,8 @@ public final class BuildStep {
         }
 
         private void read(KeyRange range) {
-            PartitionBatcher batcher = new PartitionBatcher(partitions, cfg.build().batchRows(), cfg.build().batchBytes());
+            PartitionBatcher batcher = new PartitionBatcher(partitions, cfg.build().batchRows(), cfg.build().batchBytes(),
+                    OPEN_BATCHES_BUDGET_BYTES / cfg.build().readers());
             long[] last = {Long.MIN_VALUE, 0}; // last id, and whether one was seen (1)
             long[] mark = {System.nanoTime()};
             source.stream(range, row -> {

@@ -7,7 +7,9 @@ import org.recallctl.error.ConfigException;
 /**
  * Groups rows into one open batch per partition and hands out a batch as soon as it is full by rows or by
  * bytes, so an insert request never exceeds either bound (a single row larger than the byte bound goes alone).
- * One per reader thread (not thread-safe): memory is at most P open batches per reader.
+ * With many partitions the open batches themselves could hold a lot (P x batch per reader), so an optional
+ * budget for all open batches ships the largest one early when exceeded: memory stays bounded whatever P is.
+ * One per reader thread (not thread-safe).
  */
 public final class PartitionBatcher {
     /** Milvus refuses insert requests over 64 MiB (grpc max receive size / proxy limit). */
@@ -17,8 +19,15 @@ public final class PartitionBatcher {
     private final long maxBytes;
     private final List<List<ValidRow>> open;
     private final long[] openBytes;
+    private final long maxOpenBytes;
+    private long totalOpenBytes;
 
     public PartitionBatcher(int partitions, int maxRows, long maxBytes) {
+        this(partitions, maxRows, maxBytes, Long.MAX_VALUE);
+    }
+
+    /** @param maxOpenBytes budget for all open batches together; the largest ships early beyond it */
+    public PartitionBatcher(int partitions, int maxRows, long maxBytes, long maxOpenBytes) {
         if (maxRows < 1) {
             throw new ConfigException("build.batch_rows must be at least 1 (got " + maxRows + ")");
         }
@@ -30,6 +39,7 @@ public final class PartitionBatcher {
         this.maxBytes = maxBytes;
         this.open = new ArrayList<>(partitions);
         this.openBytes = new long[partitions];
+        this.maxOpenBytes = maxOpenBytes;
         for (int i = 0; i < partitions; i++) {
             open.add(new ArrayList<>());
         }
@@ -48,13 +58,30 @@ public final class PartitionBatcher {
         }
         open.get(p).add(row);
         openBytes[p] += row.bytes();
+        totalOpenBytes += row.bytes();
         if (open.get(p).size() >= maxRows || openBytes[p] >= maxBytes) {
             if (out.isEmpty()) {
                 return List.of(take(p));
             }
             out.add(take(p));
+        } else if (totalOpenBytes > maxOpenBytes) {
+            int largest = 0;
+            for (int i = 1; i < openBytes.length; i++) {
+                if (openBytes[i] > openBytes[largest]) {
+                    largest = i;
+                }
+            }
+            if (out.isEmpty()) {
+                return List.of(take(largest));
+            }
+            out.add(take(largest));
         }
         return out;
+    }
+
+    /** Bytes held by all open batches now. */
+    public long openBytes() {
+        return totalOpenBytes;
     }
 
     /** Every non-empty open batch, emptying the batcher (end of a reader's range). */
@@ -71,6 +98,7 @@ public final class PartitionBatcher {
     private Batch take(int p) {
         Batch b = new Batch(p, open.get(p), openBytes[p]);
         open.set(p, new ArrayList<>(Math.min(maxRows, 1024)));
+        totalOpenBytes -= openBytes[p];
         openBytes[p] = 0;
         return b;
     }

@@ -215,6 +215,35 @@ class BuildStepIT {
     }
 
     @Test
+    void aFailingWriterStopsTheReadersAtOnceAndItsOwnExceptionIsRethrown() {
+        String name = TestStack.unique("build");
+        RecallConfig cfg = stack.load(name, Map.of("build.batch_rows", "50", "build.queue_batches", "1",
+                "build.readers", "3")).config();
+        CollectionFixture.seedSource(cfg, 3000, 4);
+        IllegalStateException boom = new IllegalStateException("writer exploded");
+        AtomicLong batches = new AtomicLong();
+        BuildListener failing = new BuildListener() {
+            @Override
+            public void batchWritten(int partition, int rows) {
+                if (batches.incrementAndGet() == 3) {
+                    throw boom;
+                }
+            }
+        };
+        long t0 = System.nanoTime();
+        try (MysqlItemSource s = MysqlItemSource.open(cfg, 3); MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
+            assertThatThrownBy(() -> new BuildStep(cfg, s, milvus, failing).run(name + "_a", Optional.empty(),
+                    Optional.empty())).isSameAs(boom);
+            // readers were blocked on the full queue: they must not go on reading the table
+            assertThat(batches.get()).isLessThan(20);
+            milvus.dropCollection(name + "_a");
+        }
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(15);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive()
+                && t.getName().startsWith("recallctl-build-"));
+    }
+
+    @Test
     void refusesToBuildIntoTheServingOrTheRollbackCollection(@TempDir Path dir) {
         String name = TestStack.unique("build");
         RecallConfig cfg = stack.config(name);

@@ -77,4 +77,18 @@ class PartitionBatcherTest {
         assertThat(Partitions.indexOf(-1, 4)).isEqualTo(3); // SQL MOD(-1,4) = -1; the source count normalises it
         assertThat(Partitions.indexOf(Long.MIN_VALUE, 16)).isEqualTo(0);
     }
+
+    @Test
+    void theOpenBudgetShipsTheLargestBatchEarlySoMemoryDoesNotGrowWithPartitions() {
+        PartitionBatcher b = new PartitionBatcher(64, 2000, 1 << 24, 10_000);
+        List<Batch> out = new ArrayList<>();
+        for (long id = 0; id < 64 * 50; id++) {
+            out.addAll(b.add(row(id, 64, 100)));
+            assertThat(b.openBytes()).isLessThanOrEqualTo(10_000);
+        }
+        assertThat(out).isNotEmpty().allSatisfy(x -> assertThat(x.rows()).isNotEmpty());
+        out.addAll(b.drain());
+        assertThat(b.openBytes()).isZero();
+        assertThat(out.stream().mapToInt(x -> x.rows().size()).sum()).isEqualTo(64 * 50);
+    }
 }
