@@ -46,7 +46,7 @@ public final class ConfigSchema {
         path("milvus.ca_file", "", "CA certificate (PEM) to verify the server with TLS");
         integer("milvus.connect_timeout_ms", "5000", "connect timeout");
         integer("milvus.rpc_deadline_ms", "30000", "deadline for each RPC, so an outage becomes an error in bounded time");
-        integer("milvus.max_retries", "3", "retries of a failed RPC (bounded; inserts are not retried)");
+        integer("milvus.max_retries", "3", "retries of a failed RPC, inserts included (bounded; the post-build check catches a duplicated batch)");
         integer("milvus.max_retry_ms", "10000", "total time budget for those retries");
         integer("milvus.index_timeout_s", "1800", "how long to wait for an index build");
         integer("milvus.load_timeout_s", "600", "how long to wait for a collection to load");

@@ -43,15 +43,6 @@ final class MilvusErrors {
         return false;
     }
 
-    static boolean isCollectionNotFound(Throwable t) {
-        if (t instanceof MilvusClientException mce) {
-            return mce.getErrorCode() == ErrorCode.COLLECTION_NOT_FOUND || mce.getServerErrCode() == 100
-                    || String.valueOf(mce.getMessage()).toLowerCase().contains("not found")
-                    || String.valueOf(mce.getMessage()).toLowerCase().contains("not exist");
-        }
-        return false;
-    }
-
     private static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {

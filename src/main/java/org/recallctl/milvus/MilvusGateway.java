@@ -242,11 +242,12 @@ public final class MilvusGateway implements AutoCloseable {
         try {
             r = client.describeIndex(DescribeIndexReq.builder().collectionName(collection).fieldName(field).build());
         } catch (RuntimeException e) {
-            if (MilvusErrors.isUnreachable(e) || MilvusErrors.isCollectionNotFound(e)
-                    && String.valueOf(e.getMessage()).toLowerCase().contains("collection")) {
+            // "index not found[collection=x]" (real Milvus, code 700) is a state, not a failure; error texts
+            // differ between servers, so ask the server whether the collection itself exists
+            if (MilvusErrors.isUnreachable(e) || !hasCollection(collection)) {
                 throw MilvusErrors.translate(e, uri, "describe the index of " + collection);
             }
-            return IndexInfo.NONE; // "index not found" is a state, not a failure
+            return IndexInfo.NONE;
         }
         if (r == null || r.getIndexDescriptions() == null || r.getIndexDescriptions().isEmpty()) {
             return IndexInfo.NONE;

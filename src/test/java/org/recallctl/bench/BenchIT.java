@@ -41,9 +41,12 @@ class BenchIT {
     void seed(@TempDir Path confDir) {
         name = TestStack.unique("bench");
         ivf = name + "_ivf";
-        cfg = stack.load(name, Map.of("index.params.nlist", "32")).config();
+        // 2 partitions of 1500 rows: real Milvus builds no IVF index on a segment under 1024 rows
+        // (minSegmentNumRowsToEnableIndex) and would search it exactly, making nprobe irrelevant
+        Map<String, String> layout = Map.of("index.params.nlist", "32", "collection.partitions", "2");
+        cfg = stack.load(name, layout).config();
         CollectionFixture.build(cfg, ivf, 3000, "IVF_FLAT", Map.of("nlist", "32"));
-        config = stack.writeConfigFile(confDir, name, Map.of("index.params.nlist", "32"));
+        config = stack.writeConfigFile(confDir, name, layout);
     }
 
     @AfterAll

@@ -162,6 +162,12 @@ class SearchFaultIT {
         var data = CollectionFixture.build(cfg, broken, 200, "FLAT", Map.of());
         MilvusClientV2 raw = new MilvusClientV2(ConnectConfig.builder().uri(cfg.milvus().writeUri()).build());
         try {
+            try { // real Milvus drops only a released partition; milvus-lite lacks ReleasePartitions (and needs none)
+                raw.releasePartitions(io.milvus.v2.service.partition.request.ReleasePartitionsReq.builder()
+                        .collectionName(broken).partitionNames(java.util.List.of("p1")).build());
+            } catch (RuntimeException unimplementedOnMilvusLite) {
+                // fall through to the drop
+            }
             raw.dropPartition(DropPartitionReq.builder().collectionName(broken).partitionName("p1").build());
         } finally {
             raw.close(5);
