@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.recallctl.config.Metric;
@@ -84,19 +85,33 @@ public final class FanOutSearcher implements AutoCloseable {
     private SearchResult fanOut(SearchRequest req) {
         long t0 = System.nanoTime();
         List<Integer> parts = partitionsOf(req);
-        Map<Integer, Future<List<List<Hit>>>> futures = new LinkedHashMap<>();
+        if (parts.isEmpty()) {
+            throw new DependencyException("milvus", "collection " + req.collection() + " has no partitions to search");
+        }
+        Map<Integer, Future<List<List<ScoredHit>>>> futures = new LinkedHashMap<>();
         Map<Integer, Double> millis = new LinkedHashMap<>();
-        for (int p : parts) {
-            futures.put(p, pool.submit(() -> {
+        FutureTask<List<List<ScoredHit>>> own = null;
+        for (int i = 0; i < parts.size(); i++) {
+            int p = parts.get(i);
+            FutureTask<List<List<ScoredHit>>> task = new FutureTask<>(() -> {
                 long s = System.nanoTime();
                 List<List<Hit>> r = gateway.search(req.collection(), List.of(Partitions.name(p)), vectorField,
                         req.vectors(), req.topK(), req.params(), req.filter(), req.outputFields());
                 synchronized (millis) {
                     millis.put(p, (System.nanoTime() - s) / 1e6);
                 }
-                return r;
-            }));
+                return tagged(r, p); // converted on the worker, off the caller's critical path
+            });
+            futures.put(p, task);
+            if (i == parts.size() - 1) {
+                own = task;
+            } else {
+                pool.execute(task);
+            }
         }
+        // The caller searches the last partition itself: one thread hand-off and one wake-up fewer per query,
+        // which is most of the fan-out overhead on a small machine. The RPC deadline bounds this call too.
+        own.run();
         long deadline = t0 + deadlineMs * 1_000_000L;
         int nq = req.vectors().size();
         List<List<List<ScoredHit>>> perQuery = new ArrayList<>(nq);
@@ -108,13 +123,9 @@ public final class FanOutSearcher implements AutoCloseable {
             int p = e.getKey();
             try {
                 long wait = Math.max(0, deadline - System.nanoTime());
-                List<List<Hit>> r = e.getValue().get(wait, TimeUnit.NANOSECONDS);
+                List<List<ScoredHit>> r = e.getValue().get(wait, TimeUnit.NANOSECONDS);
                 for (int q = 0; q < r.size() && q < nq; q++) {
-                    List<ScoredHit> hits = new ArrayList<>(r.get(q).size());
-                    for (Hit h : r.get(q)) {
-                        hits.add(new ScoredHit(h.id(), h.score(), p, h.fields()));
-                    }
-                    perQuery.get(q).add(hits);
+                    perQuery.get(q).add(r.get(q));
                 }
             } catch (TimeoutException ex) {
                 e.getValue().cancel(true);
@@ -142,6 +153,18 @@ public final class FanOutSearcher implements AutoCloseable {
         }
         double mergeMs = (System.nanoTime() - m0) / 1e6;
         return new SearchResult(merged, Map.copyOf(millis), mergeMs, (System.nanoTime() - t0) / 1e6, failed);
+    }
+
+    private static List<List<ScoredHit>> tagged(List<List<Hit>> raw, int partition) {
+        List<List<ScoredHit>> out = new ArrayList<>(raw.size());
+        for (List<Hit> q : raw) {
+            List<ScoredHit> hits = new ArrayList<>(q.size());
+            for (Hit h : q) {
+                hits.add(new ScoredHit(h.id(), h.score(), partition, h.fields()));
+            }
+            out.add(hits);
+        }
+        return out;
     }
 
     @Override

@@ -1,0 +1,98 @@
+package org.recallctl.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.output.Json;
+import org.recallctl.pointer.RedisPointerStore;
+import org.recallctl.testing.Cli;
+import org.recallctl.testing.CliRun;
+import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.TestStack;
+
+/** The pipeline commands as an operator meets them: warmup on its own, and Ctrl-C in the middle of a rebuild. */
+@Tag("integration")
+class PipelineCommandsIT {
+    private final TestStack stack = TestStack.get();
+    @TempDir
+    Path dir;
+
+    private static final Map<String, String> SMALL_WARMUP = Map.of("warmup.max_queries", "40", "warmup.window", "10",
+            "warmup.timeout_s", "60");
+
+    @Test
+    void warmupAloneLoadsAndReportsColdAndWarmLatency() throws Exception {
+        String name = TestStack.unique("wu");
+        RecallConfig cfg = stack.load(name, SMALL_WARMUP).config();
+        CollectionFixture.build(cfg, name + "_a", 300, "FLAT", Map.of());
+        Path conf = stack.writeConfigFile(dir, name, SMALL_WARMUP);
+
+        CliRun r = Cli.run("warmup", "--config", conf.toString(), "--collection", name + "_a", "--json", "-q");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode doc = Json.mapper().readTree(r.out());
+        assertThat(doc.get("collection").asText()).isEqualTo(name + "_a");
+        assertThat(doc.get("queries").asInt()).isBetween(10, 40);
+        assertThat(doc.at("/cold/p99_ms").asDouble()).isPositive();
+        assertThat(doc.at("/warm/p99_ms").asDouble()).isPositive();
+
+        CliRun table = Cli.run("warmup", "--config", conf.toString(), "--collection", name + "_a", "-q");
+        assertThat(table.exitCode()).isZero();
+        assertThat(table.out()).contains("cold (first window)").contains("warm (last window)");
+
+        CliRun missing = Cli.run("warmup", "--config", conf.toString(), "--collection", name + "_nope", "-q");
+        assertThat(missing.exitCode()).isIn(3, 4);
+        assertThat(missing.err()).contains(name + "_nope");
+    }
+
+    /**
+     * SIGINT to the real launcher while the build writes: exit 130, key2 and the lock cleaned, key1 and the
+     * serving collection untouched (safety rule 3). A real process, since only a real signal runs the hooks.
+     */
+    @Test
+    void ctrlCDuringRebuildCleansKeyTwoAndTheLockAndLeavesKeyOneAlone() throws Exception {
+        String name = TestStack.unique("sigint");
+        Map<String, String> slow = Map.of("build.batch_rows", "200", "build.writers", "1", "build.readers", "1",
+                "warmup.max_queries", "20", "warmup.window", "10");
+        RecallConfig cfg = stack.load(name, slow).config();
+        CollectionFixture.build(cfg, name + "_serving", 200, "FLAT", Map.of());
+        CollectionFixture.seedSource(cfg, 20_000, 3);
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.forceCurrent(name + "_serving");
+        }
+        Path conf = stack.writeConfigFile(dir, name, Map.of("build.batch_rows", "200", "build.writers", "1",
+                "build.readers", "1", "thresholds.max_growth_pct", ""));
+        String project = System.getenv().getOrDefault("RECALLCTL_PROJECT_DIR", Path.of("").toAbsolutePath().toString());
+        Path err = dir.resolve("err.txt");
+        Process run = new ProcessBuilder(List.of(project + "/bin/recallctl", "rebuild", "--config", conf.toString()))
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Optional<String> building = Optional.empty();
+            while (building.isEmpty() && run.isAlive() && System.nanoTime() < until) {
+                Thread.sleep(100);
+                building = p.building();
+            }
+            assertThat(building).as("rebuild marked key2; stderr: " + Files.readString(err)).isPresent();
+            Thread.sleep(500); // into the build's writes
+            new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
+            assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String stderr = Files.readString(err, StandardCharsets.UTF_8);
+            assertThat(run.exitValue()).as(stderr).isEqualTo(130);
+            assertThat(p.current()).contains(name + "_serving");
+            assertThat(p.building()).isEmpty();
+            assertThat(p.lockHolder()).isEmpty();
+            assertThat(p.history()).isEmpty();
+        }
+    }
+}
