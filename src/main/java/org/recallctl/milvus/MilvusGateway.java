@@ -269,6 +269,20 @@ public final class MilvusGateway implements AutoCloseable {
                 desc.getIndexFailedReason() == null ? "" : desc.getIndexFailedReason());
     }
 
+    /** Only the fields asked for: milvus-lite returns every field (the whole vector too) when none are named. */
+    private static Map<String, Object> requested(Map<String, Object> entity, List<String> outputFields) {
+        if (entity == null || entity.isEmpty() || outputFields.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String f : outputFields) {
+            if (entity.containsKey(f)) {
+                out.put(f, entity.get(f));
+            }
+        }
+        return out;
+    }
+
     /** Some servers report build parameters as one JSON string under "params"; show them as keys. */
     private static void flattenParamsJson(Map<String, String> params) {
         String nested = params.remove("params");
@@ -476,8 +490,7 @@ public final class MilvusGateway implements AutoCloseable {
         for (List<SearchResp.SearchResult> perQuery : r.getSearchResults()) {
             List<Hit> hits = new ArrayList<>(perQuery.size());
             for (SearchResp.SearchResult sr : perQuery) {
-                Map<String, Object> fields = sr.getEntity() == null ? Map.of() : sr.getEntity();
-                hits.add(new Hit(((Number) sr.getId()).longValue(), sr.getScore(), fields));
+                hits.add(new Hit(((Number) sr.getId()).longValue(), sr.getScore(), requested(sr.getEntity(), outputFields)));
             }
             out.add(hits);
         }

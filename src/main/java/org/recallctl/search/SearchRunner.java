@@ -13,6 +13,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ConfigException;
 import org.recallctl.error.DependencyException;
 import org.recallctl.milvus.CollectionLayout;
+import org.recallctl.milvus.LoadInfo;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.milvus.ParamValues;
 import org.recallctl.milvus.Partitions;
@@ -124,7 +125,15 @@ public final class SearchRunner {
                         cfg.collection().metric(), timeout, cfg.search().threads()),
                 () -> new FanOutSearcher(milvus, layout.vectorField(), p, cfg.collection().metric(), timeout,
                         cfg.search().threads()));
-        SearchResult result = searcher.search(req, o.mode());
+        SearchResult result;
+        try {
+            result = searcher.search(req, o.mode());
+        } catch (DependencyException e) {
+            throw explainNotLoaded(milvus, collection, e);
+        }
+        if (!result.failedPartitions().isEmpty()) {
+            explainNotLoadedIfSo(milvus, collection);
+        }
         if (!result.failedPartitions().isEmpty() && result.failedPartitions().size() == parts.size()
                 && o.mode() == FanOutSearcher.Mode.FANOUT) {
             var first = result.failedPartitions().entrySet().iterator().next();
@@ -261,6 +270,32 @@ public final class SearchRunner {
         return new SearchReport(resolved.collection(), resolved.via(), o.mode().name().toLowerCase(),
                 cfg.collection().metric().name(), o.topK(), params, o.filter(), o.outputFields(), partNames,
                 !missing.isEmpty(), missing, o.random() > 0 ? o.seed() : null, qs, timings);
+    }
+
+    /**
+     * A search on a released collection fails with an opaque SDK message ("unknown enum value") although the
+     * server said "call load()". Only on the failure path, ask for the load state and name the fix.
+     */
+    private static DependencyException explainNotLoaded(MilvusGateway milvus, String collection, DependencyException e) {
+        try {
+            explainNotLoadedIfSo(milvus, collection);
+        } catch (DependencyException notLoaded) {
+            return notLoaded;
+        }
+        return e;
+    }
+
+    private static void explainNotLoadedIfSo(MilvusGateway milvus, String collection) {
+        LoadInfo load;
+        try {
+            load = milvus.loadState(collection);
+        } catch (RuntimeException unreachable) {
+            return; // the original failure says more
+        }
+        if (!load.loaded()) {
+            throw new DependencyException("milvus", "collection " + collection + " is not loaded (" + load.state()
+                    + "), so it cannot be searched; load it with 'recallctl warmup --collection " + collection + "'");
+        }
     }
 
     private static double round(double ms) {

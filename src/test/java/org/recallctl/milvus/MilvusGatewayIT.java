@@ -30,7 +30,7 @@ class MilvusGatewayIT {
             assertThat(info.dimension()).isEqualTo(128);
             assertThat(info.rows()).isZero();
             assertThat(info.index().exists()).isFalse();
-            // no load-state assertion: milvus-lite reports every collection as Loaded, even after a release
+            // no load-state assertion: milvus-lite reports a collection without an index as Loaded, even after a release
 
             milvus.pointAlias(alias, collection);
             assertThat(milvus.aliasTarget(alias)).contains(collection);

@@ -55,6 +55,31 @@ class PipelineCommandsIT {
         assertThat(missing.err()).contains(name + "_nope");
     }
 
+    @Test
+    void searchOnAReleasedCollectionNamesTheFixAndWarmupRestoresIt() throws Exception {
+        String name = TestStack.unique("rel");
+        RecallConfig cfg = stack.load(name, SMALL_WARMUP).config();
+        var data = CollectionFixture.build(cfg, name + "_a", 200, "FLAT", Map.of());
+        Path conf = stack.writeConfigFile(dir, name, SMALL_WARMUP);
+        try (org.recallctl.milvus.MilvusGateway m = org.recallctl.milvus.MilvusGateway.forWrites(cfg.milvus())) {
+            m.release(name + "_a"); // what a Milvus restart or an operator's release leaves behind
+        }
+        long id = data.vectors().keySet().iterator().next();
+        CliRun failed = Cli.run("search", "--config", conf.toString(), "--collection", name + "_a", "--item-id",
+                Long.toString(id), "-q");
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(4);
+        assertThat(failed.err()).contains("collection " + name + "_a is not loaded")
+                .contains("recallctl warmup --collection " + name + "_a");
+
+        assertThat(Cli.run("warmup", "--config", conf.toString(), "--collection", name + "_a", "-q").exitCode()).isZero();
+        CliRun ok = Cli.run("search", "--config", conf.toString(), "--collection", name + "_a", "--item-id",
+                Long.toString(id), "-q", "--json");
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        JsonNode hit = Json.mapper().readTree(ok.out()).at("/queries/0/hits/0");
+        assertThat(hit.get("item_id").asLong()).isEqualTo(id);
+        assertThat(hit.path("fields").isEmpty()).as("no fields unless asked for: " + hit).isTrue();
+    }
+
     /**
      * SIGINT to the real launcher while the build writes: exit 130, key2 and the lock cleaned, key1 and the
      * serving collection untouched (safety rule 3). A real process, since only a real signal runs the hooks.
