@@ -10,6 +10,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ExitCodes;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.milvus.ParamValues;
 import org.recallctl.output.Log;
 import org.recallctl.output.Progress;
 import org.recallctl.output.ProgressTask;
@@ -69,7 +70,7 @@ public final class WarmupStep {
         var w = cfg.warmup();
         WarmupWindows windows = new WarmupWindows(w.window(), w.settlePct());
         Map<String, Object> params = new LinkedHashMap<>();
-        cfg.search().params().forEach((k, v) -> params.put(k, numberOrText(v)));
+        cfg.search().params().forEach((k, v) -> params.put(k, ParamValues.typed(v)));
         long deadline = System.nanoTime() + w.timeoutS() * 1_000_000_000L;
         String stopped = "max_queries";
         int threads = Math.max(1, Math.min(cfg.search().threads(), cfg.collection().partitions()));
@@ -142,18 +143,6 @@ public final class WarmupStep {
             out.add(v);
         }
         return "random";
-    }
-
-    static Object numberOrText(String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e2) {
-                return v;
-            }
-        }
     }
 
     private static double round(double d) {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.recallctl.testing.ManualClock;
 
 class LineProgressTest {
     @Test
@@ -24,26 +22,11 @@ class LineProgressTest {
     @Test
     void printsAtMostOncePerIntervalAndOnceAtClose() {
         AtomicLong now = new AtomicLong(0);
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(now.get());
-            }
-        };
+        ManualClock clock = new ManualClock(0, 0);
         StringWriter out = new StringWriter();
         ProgressTask t = new LineProgress(new PrintWriter(out), 5_000, clock).start("build", 100);
         for (int i = 0; i < 100; i++) {
-            now.addAndGet(100); // 10 s in all: two interval lines
+            clock.set(now.addAndGet(100)); // 10 s in all: two interval lines
             t.step(1);
         }
         t.close();

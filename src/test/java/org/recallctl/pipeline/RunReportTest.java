@@ -6,34 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recallctl.output.Json;
+import org.recallctl.testing.ManualClock;
 
 class RunReportTest {
     /** A clock that advances 1.5 s per reading, so durations are predictable. */
     private static Clock ticking() {
-        AtomicLong ms = new AtomicLong(1_700_000_000_000L);
-        return new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(ms.getAndAdd(1500));
-            }
-        };
+        return new ManualClock(1_700_000_000_000L, 1500);
     }
 
     @Test
