@@ -91,12 +91,14 @@ class PipelineCommandsIT {
                 "warmup.max_queries", "20", "warmup.window", "10");
         RecallConfig cfg = stack.load(name, slow).config();
         CollectionFixture.build(cfg, name + "_serving", 200, "FLAT", Map.of());
-        CollectionFixture.seedSource(cfg, 20_000, 3);
+        CollectionFixture.seedSource(cfg, 5_000, 3);
         try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
             p.forceCurrent(name + "_serving");
         }
+        // a warmup that never settles: the run is certainly still going (building or warming) when the signal lands
         Path conf = stack.writeConfigFile(dir, name, Map.of("build.batch_rows", "200", "build.writers", "1",
-                "build.readers", "1", "thresholds.max_growth_pct", ""));
+                "build.readers", "1", "thresholds.max_growth_pct", "", "warmup.settle_pct", "0",
+                "warmup.max_queries", "1000000", "warmup.timeout_s", "600"));
         String project = System.getenv().getOrDefault("RECALLCTL_PROJECT_DIR", Path.of("").toAbsolutePath().toString());
         Path err = dir.resolve("err.txt");
         Process run = new ProcessBuilder(List.of(project + "/bin/recallctl", "rebuild", "--config", conf.toString()))
@@ -109,7 +111,8 @@ class PipelineCommandsIT {
                 building = p.building();
             }
             assertThat(building).as("rebuild marked key2; stderr: " + Files.readString(err)).isPresent();
-            Thread.sleep(500); // into the build's writes
+            Thread.sleep(1_000); // into the build's writes or the endless warmup
+            assertThat(run.isAlive()).as("still running when interrupted").isTrue();
             new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
             assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String stderr = Files.readString(err, StandardCharsets.UTF_8);
