@@ -101,7 +101,12 @@ class PipelineCommandsIT {
                 "warmup.max_queries", "1000000", "warmup.timeout_s", "600"));
         String project = System.getenv().getOrDefault("RECALLCTL_PROJECT_DIR", Path.of("").toAbsolutePath().toString());
         Path err = dir.resolve("err.txt");
-        Process run = new ProcessBuilder(List.of(project + "/bin/recallctl", "rebuild", "--config", conf.toString()))
+        // Under bin/test, Maven runs as a background job of a non-interactive shell, which sets SIGINT to
+        // "ignore"; that disposition is inherited down to here and would make the JVM deaf to Ctrl-C. A terminal's
+        // foreground recallctl has the default disposition: restore it before exec (bash cannot, python can).
+        Process run = new ProcessBuilder(List.of("python3", "-c", "import os, signal, sys; "
+                + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+                project + "/bin/recallctl", "rebuild", "--config", conf.toString()))
                 .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
         try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
