@@ -114,16 +114,10 @@ public final class CheckStep {
                 : OptionalLong.empty();
         CountCheck.Verdict v = CountCheck.evaluate(cfg.thresholds(), "built collection " + collection, n, c);
         v.breaches().forEach(b -> problems.add(b.message()));
-        IndexInfo index = milvus.index(collection, cfg.collection().vectorField());
-        if (!index.finished()) {
-            problems.add("the index of " + collection + " is not finished (state " + index.state() + ")");
-        }
-        LoadInfo load = milvus.loadState(collection);
-        if (!load.loaded()) {
-            problems.add(collection + " is not loaded (" + load.state() + "); run 'recallctl warmup --collection "
-                    + collection + "' first");
-        }
-        return new After(collection, n, c.isPresent() ? c.getAsLong() : null, rec, v, index, load, List.copyOf(problems));
+        Servable.Readiness ready = Servable.of(milvus, cfg, collection);
+        problems.addAll(ready.problems());
+        return new After(collection, n, c.isPresent() ? c.getAsLong() : null, rec, v, ready.index(), ready.load(),
+                List.copyOf(problems));
     }
 
     /** The post-build check: refuses with exit 3 naming every mismatch. */

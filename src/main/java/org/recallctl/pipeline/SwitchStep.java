@@ -6,8 +6,6 @@ import java.util.Optional;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
 import org.recallctl.error.PointerMovedException;
-import org.recallctl.milvus.IndexInfo;
-import org.recallctl.milvus.LoadInfo;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Log;
 import org.recallctl.pointer.RedisPointerStore;
@@ -41,15 +39,9 @@ public final class SwitchStep {
             throw new CheckRefusedException(why + ": collection '" + target + "' does not exist in Milvus at "
                     + milvus.uri() + "; see 'recallctl status'");
         }
-        IndexInfo index = milvus.index(target, cfg.collection().vectorField());
-        if (!index.finished()) {
-            throw new CheckRefusedException(why + ": the index of '" + target + "' is not finished (state "
-                    + index.state() + ")");
-        }
-        LoadInfo load = milvus.loadState(target);
-        if (!load.loaded()) {
-            throw new CheckRefusedException(why + ": '" + target + "' is not loaded (" + load.state()
-                    + "); run 'recallctl warmup --collection " + target + "' first");
+        List<String> problems = Servable.of(milvus, cfg, target).problems();
+        if (!problems.isEmpty()) {
+            throw new CheckRefusedException(why + ": " + problems.get(0));
         }
     }
 

@@ -59,7 +59,7 @@ public final class WarmupStep {
         writer.requireCollection(collection, "warmup");
         long t0 = System.nanoTime();
         try (ProgressTask task = progress.start("load " + collection, 100, "%")) {
-            writer.load(collection, cfg.milvus().loadTimeoutS() * 1000L, info -> task.setTo(info.loaded() ? 100 : info.progress()));
+            writer.load(collection, cfg.milvus().loadTimeoutS() * 1000L, info -> task.setTo(info.progress()));
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         log.info("loaded %s in %.1f s; warming with up to %d queries over %d partitions", collection, loadSeconds,
