@@ -102,40 +102,38 @@ public final class Bench {
             }
             long perSegment = ParamRules.rowsPerSegment(info.rows(), Math.max(1, parts), info.dimension());
             List<BenchRow> rows = new ArrayList<>();
-            int fanThreads = Math.max(1, parts) * o.concurrency().stream().max(Integer::compare).orElse(1);
-            try (FanOutSearcher searcher = new FanOutSearcher(milvus, cfg.collection().vectorField(), Math.max(1, parts),
-                    metric, cfg.search().timeoutMs(), fanThreads)) {
-                SearchTarget target = (vec, kk, params) -> {
-                    var res = searcher.search(new SearchRequest(collection, List.of(vec), kk, params, null, List.of(),
-                            List.of(), false), mode);
-                    List<ScoredHit> hits = res.hits().get(0);
-                    long[] ids = new long[hits.size()];
-                    float[] sc = new float[hits.size()];
-                    for (int i = 0; i < ids.length; i++) {
-                        ids[i] = hits.get(i).id();
-                        sc[i] = hits.get(i).score();
-                    }
-                    return new SearchTarget.Hits(ids, sc);
-                };
-                LoadRunner runner = new LoadRunner(target, qs.array(), gt.result(), metric);
-                if (o.nlists().isEmpty()) {
-                    measure(runner, o, label(index.type(), nlist), index.type(), nlist, null, param, values, rows);
-                } else {
-                    String type = sweepType(index.type());
-                    try (IndexSweep sweep = new IndexSweep(milvus(), collection, cfg.collection().vectorField(),
-                            metric.name(), index, cfg.milvus().indexTimeoutS() * 1000L,
-                            cfg.milvus().loadTimeoutS() * 1000L, log)) {
-                        for (int nl : o.nlists()) {
-                            Map<String, String> p = new LinkedHashMap<>(index.params());
-                            p.put("nlist", String.valueOf(nl));
-                            double secs = sweep.rebuild(type, p);
-                            List<Integer> vs = "nprobe".equals(param)
-                                    ? values.stream().filter(v -> v <= nl).toList() : values;
-                            if (vs.size() < values.size()) {
-                                log.info("nlist=%d: skipping nprobe > nlist", nl);
-                            }
-                            measure(runner, o, label(type, nl), type, nl, secs, param, vs, rows);
+            FanOutSearcher searcher = new FanOutSearcher(milvus, cfg.collection().vectorField(), Math.max(1, parts),
+                    metric, cfg.search().timeoutMs());
+            SearchTarget target = (vec, kk, params) -> {
+                var res = searcher.search(new SearchRequest(collection, List.of(vec), kk, params, null, List.of(),
+                        List.of(), false), mode);
+                List<ScoredHit> hits = res.hits().get(0);
+                long[] ids = new long[hits.size()];
+                float[] sc = new float[hits.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = hits.get(i).id();
+                    sc[i] = hits.get(i).score();
+                }
+                return new SearchTarget.Hits(ids, sc);
+            };
+            LoadRunner runner = new LoadRunner(target, qs.array(), gt.result(), metric);
+            if (o.nlists().isEmpty()) {
+                measure(runner, o, label(index.type(), nlist), index.type(), nlist, null, param, values, rows);
+            } else {
+                String type = sweepType(index.type());
+                try (IndexSweep sweep = new IndexSweep(milvus(), collection, cfg.collection().vectorField(),
+                        metric.name(), index, cfg.milvus().indexTimeoutS() * 1000L,
+                        cfg.milvus().loadTimeoutS() * 1000L, log)) {
+                    for (int nl : o.nlists()) {
+                        Map<String, String> p = new LinkedHashMap<>(index.params());
+                        p.put("nlist", String.valueOf(nl));
+                        double secs = sweep.rebuild(type, p);
+                        List<Integer> vs = "nprobe".equals(param)
+                                ? values.stream().filter(v -> v <= nl).toList() : values;
+                        if (vs.size() < values.size()) {
+                            log.info("nlist=%d: skipping nprobe > nlist", nl);
                         }
+                        measure(runner, o, label(type, nl), type, nl, secs, param, vs, rows);
                     }
                 }
             }

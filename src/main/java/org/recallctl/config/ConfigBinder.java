@@ -70,7 +70,7 @@ final class ConfigBinder {
                 name("collection.id_field", MILVUS_NAME), name("collection.vector_field", MILVUS_NAME), scalars, alias);
         var index = new RecallConfig.Index(choice("index.type").toUpperCase(Locale.ROOT), params("index.params."));
         var search = new RecallConfig.Search(intIn("search.topk", 1, 16384), params("search.params."),
-                intIn("search.timeout_ms", 1, 600_000), intIn("search.threads", 1, 1024));
+                intIn("search.timeout_ms", 1, 600_000));
         var thresholds = new RecallConfig.Thresholds(longIn("thresholds.min_rows", 0),
                 optionalLong("thresholds.max_shrink_rows"), optionalPct("thresholds.max_shrink_pct"),
                 optionalLong("thresholds.max_growth_rows"), optionalPct("thresholds.max_growth_pct"),

@@ -80,7 +80,6 @@ public final class ConfigSchema {
         keys.put("search.params.nprobe", new ConfigKey("search.params.nprobe", ValueType.STRING, "16",
                 "search parameters (search.params.<name>), e.g. nprobe for IVF, ef for HNSW", List.of(), false));
         integer("search.timeout_ms", "2000", "deadline of one partition search");
-        integer("search.threads", "16", "threads for the partition fan-out");
 
         integer("thresholds.min_rows", "1", "refuse to build or switch below this many rows");
         str("thresholds.max_shrink_rows", "", "refuse if the new count is this many rows below the serving one; empty = off");

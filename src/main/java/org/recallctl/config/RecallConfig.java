@@ -35,7 +35,7 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     public record Index(String type, Map<String, String> params) {
     }
 
-    public record Search(int topk, Map<String, String> params, int timeoutMs, int threads) {
+    public record Search(int topk, Map<String, String> params, int timeoutMs) {
     }
 
     public record Thresholds(long minRows, OptionalLong maxShrinkRows, OptionalDouble maxShrinkPct,

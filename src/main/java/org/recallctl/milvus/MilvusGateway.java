@@ -42,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.recallctl.config.RecallConfig;
@@ -58,10 +60,13 @@ import org.recallctl.error.RecallctlException;
 public final class MilvusGateway implements AutoCloseable {
     private static final long POLL_MS = 500;
     private final MilvusClientV2 client;
+    private final ConnectConfig connectConfig;
     private final String uri;
+    private AsyncSearchChannel asyncSearch; // opened by the first searchAsync; guarded by this
 
-    private MilvusGateway(MilvusClientV2 client, String uri) {
+    private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri) {
         this.client = client;
+        this.connectConfig = connectConfig;
         this.uri = uri;
     }
 
@@ -94,9 +99,10 @@ public final class MilvusGateway implements AutoCloseable {
                 b.caPemPath(cfg.caFile());
             }
         }
+        ConnectConfig connectConfig = b.build();
         MilvusClientV2 client;
         try {
-            client = new MilvusClientV2(b.build());
+            client = new MilvusClientV2(connectConfig);
         } catch (RuntimeException e) {
             throw MilvusErrors.translate(e, uri, "connect");
         }
@@ -106,7 +112,7 @@ public final class MilvusGateway implements AutoCloseable {
                 .initialBackOffMs(100)
                 .maxBackOffMs(2_000)
                 .build());
-        return new MilvusGateway(client, uri);
+        return new MilvusGateway(client, connectConfig, uri);
     }
 
     public String uri() {
@@ -469,6 +475,55 @@ public final class MilvusGateway implements AutoCloseable {
     public List<List<Hit>> search(String collection, List<String> partitions, String vectorField,
                                   List<float[]> vectors, int topK, Map<String, Object> params, String filter,
                                   List<String> outputFields) {
+        SearchReq req = searchReq(collection, partitions, vectorField, vectors, topK, params, filter, outputFields);
+        SearchResp r = call(searchWhat(collection, partitions), () -> client.search(req));
+        return hits(r.getSearchResults(), outputFields);
+    }
+
+    /**
+     * {@link #search} without blocking: the request is sent before this returns, and the future completes on
+     * gRPC's transport thread, failed with a {@link DependencyException} as {@code search} would throw.
+     * No retries: the deadline bounds the call, and the caller decides what a failed partition means.
+     */
+    public CompletableFuture<List<List<Hit>>> searchAsync(String collection, List<String> partitions,
+                                                          String vectorField, List<float[]> vectors, int topK,
+                                                          Map<String, Object> params, String filter,
+                                                          List<String> outputFields, long deadlineMs) {
+        String what = searchWhat(collection, partitions);
+        CompletableFuture<List<List<SearchResp.SearchResult>>> call;
+        try {
+            call = asyncSearch().search(searchReq(collection, partitions, vectorField, vectors, topK, params, filter,
+                    outputFields), deadlineMs);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(MilvusErrors.translate(e, uri, what));
+        }
+        CompletableFuture<List<List<Hit>>> out = call.handle((r, t) -> {
+            if (t != null) {
+                throw MilvusErrors.translate(t instanceof CompletionException ? t.getCause() : t, uri, what);
+            }
+            return hits(r, outputFields);
+        });
+        out.whenComplete((r, t) -> {
+            if (out.isCancelled()) {
+                call.cancel(true);
+            }
+        });
+        return out;
+    }
+
+    private synchronized AsyncSearchChannel asyncSearch() {
+        if (asyncSearch == null) {
+            asyncSearch = new AsyncSearchChannel(connectConfig);
+        }
+        return asyncSearch;
+    }
+
+    private static String searchWhat(String collection, List<String> partitions) {
+        return "search " + collection + (partitions.size() == 1 ? "/" + partitions.get(0) : "");
+    }
+
+    private SearchReq searchReq(String collection, List<String> partitions, String vectorField, List<float[]> vectors,
+                                int topK, Map<String, Object> params, String filter, List<String> outputFields) {
         List<BaseVector> data = new ArrayList<>(vectors.size());
         for (float[] v : vectors) {
             data.add(new FloatVec(v));
@@ -484,10 +539,12 @@ public final class MilvusGateway implements AutoCloseable {
         if (!outputFields.isEmpty()) {
             b.outputFields(outputFields);
         }
-        SearchResp r = call("search " + collection + (partitions.size() == 1 ? "/" + partitions.get(0) : ""),
-                () -> client.search(b.build()));
-        List<List<Hit>> out = new ArrayList<>();
-        for (List<SearchResp.SearchResult> perQuery : r.getSearchResults()) {
+        return b.build();
+    }
+
+    private static List<List<Hit>> hits(List<List<SearchResp.SearchResult>> results, List<String> outputFields) {
+        List<List<Hit>> out = new ArrayList<>(results.size());
+        for (List<SearchResp.SearchResult> perQuery : results) {
             List<Hit> hits = new ArrayList<>(perQuery.size());
             for (SearchResp.SearchResult sr : perQuery) {
                 hits.add(new Hit(((Number) sr.getId()).longValue(), sr.getScore(), requested(sr.getEntity(), outputFields)));
@@ -508,6 +565,11 @@ public final class MilvusGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (asyncSearch != null) {
+                asyncSearch.close();
+            }
+        }
         try {
             client.close(1);
         } catch (InterruptedException e) {

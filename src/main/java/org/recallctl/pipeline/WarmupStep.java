@@ -73,10 +73,9 @@ public final class WarmupStep {
         cfg.search().params().forEach((k, v) -> params.put(k, ParamValues.typed(v)));
         long deadline = System.nanoTime() + w.timeoutS() * 1_000_000_000L;
         String stopped = "max_queries";
-        int threads = Math.max(1, Math.min(cfg.search().threads(), cfg.collection().partitions()));
-        try (FanOutSearcher searcher = new FanOutSearcher(reader, cfg.collection().vectorField(),
-                cfg.collection().partitions(), cfg.collection().metric(), cfg.search().timeoutMs(), threads);
-             ProgressTask task = progress.start("warm " + collection, w.maxQueries(), "queries")) {
+        FanOutSearcher searcher = new FanOutSearcher(reader, cfg.collection().vectorField(),
+                cfg.collection().partitions(), cfg.collection().metric(), cfg.search().timeoutMs());
+        try (ProgressTask task = progress.start("warm " + collection, w.maxQueries(), "queries")) {
             for (int q = 0; q < w.maxQueries(); q++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new RecallctlException(ExitCodes.INTERRUPTED, "interrupted while warming " + collection);

@@ -1,14 +1,15 @@
 package org.recallctl.search;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.recallctl.config.Metric;
@@ -19,11 +20,11 @@ import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.milvus.Partitions;
 
 /**
- * The seed's read path: one search per partition, concurrently on our own executor (the V2 client has no async
- * calls), each bounded by a deadline, then an exact merge. {@code single} mode sends one request over all
- * partitions instead, as the reference. Shared by {@code search}, the shell and {@code bench}.
+ * The seed's read path: one search per partition, all in flight at once without a thread each
+ * ({@link MilvusGateway#searchAsync}), each bounded by a deadline, then an exact merge. {@code single} mode sends
+ * one request over all partitions instead, as the reference. Shared by {@code search}, the shell and {@code bench}.
  */
-public final class FanOutSearcher implements AutoCloseable {
+public final class FanOutSearcher {
     public enum Mode { FANOUT, SINGLE }
 
     private final MilvusGateway gateway;
@@ -31,20 +32,14 @@ public final class FanOutSearcher implements AutoCloseable {
     private final int partitionCount;
     private final long deadlineMs;
     private final TopKMerger merger;
-    private final ExecutorService pool;
 
     public FanOutSearcher(MilvusGateway gateway, String vectorField, int partitionCount, Metric metric,
-                          long deadlineMs, int threads) {
+                          long deadlineMs) {
         this.gateway = gateway;
         this.vectorField = vectorField;
         this.partitionCount = partitionCount;
         this.deadlineMs = deadlineMs;
         this.merger = new TopKMerger(metric);
-        this.pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "recallctl-search");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public SearchResult search(SearchRequest req, Mode mode) {
@@ -88,55 +83,41 @@ public final class FanOutSearcher implements AutoCloseable {
         if (parts.isEmpty()) {
             throw new DependencyException("milvus", "collection " + req.collection() + " has no partitions to search");
         }
-        Map<Integer, Future<List<List<ScoredHit>>>> futures = new LinkedHashMap<>();
-        Map<Integer, Double> millis = new LinkedHashMap<>();
-        FutureTask<List<List<ScoredHit>>> own = null;
-        for (int i = 0; i < parts.size(); i++) {
-            int p = parts.get(i);
-            FutureTask<List<List<ScoredHit>>> task = new FutureTask<>(() -> {
-                long s = System.nanoTime();
-                List<List<Hit>> r = gateway.search(req.collection(), List.of(Partitions.name(p)), vectorField,
-                        req.vectors(), req.topK(), req.params(), req.filter(), req.outputFields());
-                synchronized (millis) {
-                    millis.put(p, (System.nanoTime() - s) / 1e6);
-                }
-                return tagged(r, p); // converted on the worker, off the caller's critical path
-            });
-            futures.put(p, task);
-            if (i == parts.size() - 1) {
-                own = task;
-            } else {
-                pool.execute(task);
-            }
+        // Every request leaves from this thread without waiting; each answer is timed and tagged on the
+        // transport thread as it lands; this thread wakes once, when the last one is in or the deadline passes.
+        Map<Integer, CompletableFuture<List<List<Hit>>>> calls = new LinkedHashMap<>();
+        Map<Integer, CompletableFuture<List<List<ScoredHit>>>> answers = new LinkedHashMap<>();
+        Map<Integer, Double> millis = new ConcurrentHashMap<>();
+        for (int p : parts) {
+            long s = System.nanoTime();
+            var call = gateway.searchAsync(req.collection(), List.of(Partitions.name(p)), vectorField, req.vectors(),
+                    req.topK(), req.params(), req.filter(), req.outputFields(), deadlineMs);
+            calls.put(p, call);
+            answers.put(p, call.thenApply(r -> {
+                millis.put(p, (System.nanoTime() - s) / 1e6);
+                return tagged(r, p);
+            }));
         }
-        // The caller searches the last partition itself: one thread hand-off and one wake-up fewer per query,
-        // which is most of the fan-out overhead on a small machine. The RPC deadline bounds this call too.
-        own.run();
-        long deadline = t0 + deadlineMs * 1_000_000L;
+        awaitAll(answers.values(), calls.values(), t0 + deadlineMs * 1_000_000L);
         int nq = req.vectors().size();
         List<List<List<ScoredHit>>> perQuery = new ArrayList<>(nq);
         for (int q = 0; q < nq; q++) {
             perQuery.add(new ArrayList<>(parts.size()));
         }
         Map<Integer, String> failed = new LinkedHashMap<>();
-        for (var e : futures.entrySet()) {
+        for (var e : answers.entrySet()) {
             int p = e.getKey();
-            try {
-                long wait = Math.max(0, deadline - System.nanoTime());
-                List<List<ScoredHit>> r = e.getValue().get(wait, TimeUnit.NANOSECONDS);
+            CompletableFuture<List<List<ScoredHit>>> f = e.getValue();
+            if (!f.isDone()) {
+                calls.get(p).cancel(true); // the call itself, not just our stage: cancels it on the wire too
+                failed.put(p, "no answer within " + deadlineMs + " ms");
+            } else if (f.isCompletedExceptionally()) {
+                failed.put(p, failure(f));
+            } else {
+                List<List<ScoredHit>> r = f.join();
                 for (int q = 0; q < r.size() && q < nq; q++) {
                     perQuery.get(q).add(r.get(q));
                 }
-            } catch (TimeoutException ex) {
-                e.getValue().cancel(true);
-                failed.put(p, "no answer within " + deadlineMs + " ms");
-            } catch (ExecutionException ex) {
-                Throwable c = ex.getCause();
-                failed.put(p, c instanceof RecallctlException ? c.getMessage() : String.valueOf(c));
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                futures.values().forEach(f -> f.cancel(true));
-                throw new RecallctlException(130, "interrupted while searching", ex);
             }
         }
         if (!failed.isEmpty() && !req.allowPartial()) {
@@ -155,6 +136,34 @@ public final class FanOutSearcher implements AutoCloseable {
         return new SearchResult(merged, Map.copyOf(millis), mergeMs, (System.nanoTime() - t0) / 1e6, failed);
     }
 
+    /** Waits until every call has answered or failed, or the deadline passes; the caller judges each one. */
+    private static void awaitAll(Collection<? extends CompletableFuture<?>> answers,
+                                 Collection<? extends CompletableFuture<?>> calls, long deadlineNanos) {
+        try {
+            // allOf completes when the last answer does, failed if any failed
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException someLateOrFailed) {
+            // judged per partition by the caller
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            calls.forEach(c -> c.cancel(true));
+            throw new RecallctlException(130, "interrupted while searching", e);
+        }
+    }
+
+    private static String failure(CompletableFuture<?> f) {
+        try {
+            f.join();
+            return "unknown failure";
+        } catch (CompletionException e) {
+            Throwable c = e.getCause();
+            return c instanceof RecallctlException ? c.getMessage() : String.valueOf(c);
+        } catch (CancellationException e) {
+            return "cancelled";
+        }
+    }
+
     private static List<List<ScoredHit>> tagged(List<List<Hit>> raw, int partition) {
         List<List<ScoredHit>> out = new ArrayList<>(raw.size());
         for (List<Hit> q : raw) {
@@ -167,8 +176,4 @@ public final class FanOutSearcher implements AutoCloseable {
         return out;
     }
 
-    @Override
-    public void close() {
-        pool.shutdownNow();
-    }
 }

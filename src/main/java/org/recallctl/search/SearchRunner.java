@@ -121,10 +121,7 @@ public final class SearchRunner {
         SearchRequest req = new SearchRequest(collection, vectors, o.topK(), params,
                 o.filter() == null || o.filter().isBlank() ? null : o.filter(), o.outputFields(),
                 absent.isEmpty() ? o.partitions() : present, o.allowPartial());
-        FanOutSearcher searcher = connections.get(List.of("searcher", milvus, layout.vectorField(), p,
-                        cfg.collection().metric(), timeout, cfg.search().threads()),
-                () -> new FanOutSearcher(milvus, layout.vectorField(), p, cfg.collection().metric(), timeout,
-                        cfg.search().threads()));
+        FanOutSearcher searcher = new FanOutSearcher(milvus, layout.vectorField(), p, cfg.collection().metric(), timeout);
         SearchResult result;
         try {
             result = searcher.search(req, o.mode());

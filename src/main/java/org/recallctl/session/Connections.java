@@ -65,11 +65,8 @@ public final class Connections implements AutoCloseable {
                 () -> MysqlItemSource.open(cfg, 2));
     }
 
-    /**
-     * Any other resource worth keeping warm (a searcher with its thread pool, say), under a caller-chosen key.
-     * The key must capture everything the resource was built from.
-     */
-    public synchronized <T extends AutoCloseable> T get(List<Object> key, Supplier<T> opener) {
+    /** A resource kept warm under a key that captures everything it was built from. */
+    private synchronized <T extends AutoCloseable> T get(List<Object> key, Supplier<T> opener) {
         @SuppressWarnings("unchecked")
         T existing = (T) open.get(key);
         if (existing != null) {
@@ -79,11 +76,6 @@ public final class Connections implements AutoCloseable {
         open.put(key, created);
         opened++;
         return created;
-    }
-
-    /** True when a resource under {@code key} is already open (for tests and the shell's timing line). */
-    public synchronized boolean isOpen(List<Object> key) {
-        return open.containsKey(key);
     }
 
     /** How many resources were opened over this object's life: stays flat while commands reuse warm ones. */
@@ -112,7 +104,7 @@ public final class Connections implements AutoCloseable {
     public synchronized void close() {
         List<AutoCloseable> all = new ArrayList<>(open.values());
         open.clear();
-        Collections.reverse(all); // searchers before the gateways they use
+        Collections.reverse(all); // newest first: a resource may use one opened before it
         all.forEach(Connections::closeQuietly);
     }
 

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
+import org.recallctl.error.RecallctlException;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.pointer.RedisPointerStore;
@@ -223,7 +226,7 @@ class SearchFaultIT {
                     assertThat((System.nanoTime() - t0) / 1e9).isLessThan(8.0);
                     // the fan-out path itself, on the same warm (hung) connection
                     var searcher = new FanOutSearcher(session.milvusReads(cfg, 1500), "vector", 4,
-                            cfg.collection().metric(), 1500, 4);
+                            cfg.collection().metric(), 1500);
                     t0 = System.nanoTime();
                     var req = new SearchRequest(pname + "_a", List.of(q), 5, Map.of(), null, List.of(), List.of(), false);
                     assertThatThrownBy(() -> searcher.search(req, FanOutSearcher.Mode.FANOUT))
@@ -235,11 +238,79 @@ class SearchFaultIT {
                             List.of(), List.of(), true), FanOutSearcher.Mode.FANOUT);
                     assertThat(partial.failedPartitions()).containsOnlyKeys(0, 1, 2, 3);
                     assertThat(partial.hits().get(0)).isEmpty();
-                    searcher.close();
                 } finally {
                     server.resume();
                 }
                 assertThat(runner.run(opts).queries().get(0).hits()).as("warm connection recovers").hasSize(5);
+            }
+        }
+    }
+
+    /**
+     * The fault: the server is gone (killed; the port refuses connections) under warm connections. The fan-out's
+     * calls do not wait for the server to come back (no waitForReady), so the query fails at once, naming the
+     * partitions, instead of holding an operator's terminal until a long deadline.
+     */
+    @Test
+    void aDeadServerFailsTheFanOutAtOnceNotAtTheDeadline() {
+        try (ServerProcess server = ServerProcess.milvusLite(stack)) {
+            RecallConfig cfg = stack.load(TestStack.unique("sdead"), Map.of("milvus.write_uri",
+                    "http://127.0.0.1:" + server.port(), "search.timeout_ms", "30000")).config();
+            String coll = TestStack.unique("sdead") + "_a";
+            float[] q = CollectionFixture.build(cfg, coll, 200, "FLAT", Map.of()).vectors().values().iterator().next();
+            try (Connections session = Connections.session()) {
+                var searcher = new FanOutSearcher(session.milvusReads(cfg, 30_000), "vector", 4,
+                        cfg.collection().metric(), 30_000);
+                var req = new SearchRequest(coll, List.of(q), 5, Map.of(), null, List.of(), List.of(), false);
+                assertThat(searcher.search(req, FanOutSearcher.Mode.FANOUT).hits().get(0)).hasSize(5);
+                server.stop();
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> searcher.search(req, FanOutSearcher.Mode.FANOUT))
+                        .isInstanceOf(DependencyException.class)
+                        .hasMessageContaining("partitions p0, p1, p2, p3 failed (4 of 4)")
+                        .hasMessageContaining("Milvus unreachable");
+                assertThat((System.nanoTime() - t0) / 1e9).as("not the 30 s deadline").isLessThan(5.0);
+            }
+        }
+    }
+
+    /** Ctrl-C in the shell interrupts the thread waiting on a hung fan-out: exit 130 at once, calls cancelled. */
+    @Test
+    void anInterruptEndsAHungFanOutWithExit130() throws Exception {
+        try (ServerProcess server = ServerProcess.milvusLite(stack)) {
+            RecallConfig cfg = stack.load(TestStack.unique("sint"), Map.of("milvus.write_uri",
+                    "http://127.0.0.1:" + server.port(), "search.timeout_ms", "30000")).config();
+            String coll = TestStack.unique("sint") + "_a";
+            float[] q = CollectionFixture.build(cfg, coll, 200, "FLAT", Map.of()).vectors().values().iterator().next();
+            try (Connections session = Connections.session()) {
+                var searcher = new FanOutSearcher(session.milvusReads(cfg, 30_000), "vector", 4,
+                        cfg.collection().metric(), 30_000);
+                var req = new SearchRequest(coll, List.of(q), 5, Map.of(), null, List.of(), List.of(), false);
+                server.suspend();
+                try {
+                    var outcome = new CompletableFuture<Throwable>();
+                    Thread t = new Thread(() -> {
+                        try {
+                            searcher.search(req, FanOutSearcher.Mode.FANOUT);
+                            outcome.complete(null);
+                        } catch (Throwable e) {
+                            outcome.complete(e);
+                        }
+                    });
+                    t.start();
+                    Thread.sleep(300); // let the calls go out and the caller wait
+                    long t0 = System.nanoTime();
+                    t.interrupt();
+                    Throwable e = outcome.get(5, TimeUnit.SECONDS);
+                    assertThat((System.nanoTime() - t0) / 1e9).isLessThan(2.0);
+                    assertThat(e).isInstanceOf(RecallctlException.class)
+                            .hasMessageContaining("interrupted while searching");
+                    assertThat(((RecallctlException) e).exitCode()).isEqualTo(130);
+                } finally {
+                    server.resume();
+                }
+                assertThat(searcher.search(req, FanOutSearcher.Mode.FANOUT).hits().get(0))
+                        .as("the cancelled calls leave the connection usable").hasSize(5);
             }
         }
     }

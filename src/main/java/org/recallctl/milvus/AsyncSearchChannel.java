@@ -1,0 +1,87 @@
+package org.recallctl.milvus;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.milvus.grpc.MilvusServiceGrpc;
+import io.milvus.grpc.SearchResults;
+import io.milvus.grpc.Status;
+import io.milvus.shaded.io.grpc.ManagedChannel;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.exception.ErrorCode;
+import io.milvus.v2.exception.MilvusClientException;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.response.SearchResp;
+import io.milvus.v2.utils.ClientUtils;
+import io.milvus.v2.utils.ConvertUtils;
+import io.milvus.v2.utils.VectorUtils;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Searches that do not block a thread while the server works. A fan-out over P partitions with blocking calls
+ * needs P threads, and on a small machine waking them costs more than the merge (docs/benchmarks.md, "Search").
+ * Here the caller's thread sends every request, gRPC's transport thread decodes each answer as it lands, and
+ * the caller wakes once.
+ *
+ * <p>SDK 2.6.22's V2 client has no async search (2.6.24 added one, which the registry here does not serve), so
+ * this sends the SDK's own request ({@link VectorUtils}) over its generated future stub and decodes the answer
+ * with the SDK's converter ({@link ConvertUtils}): the wire format stays the SDK's. The channel is the SDK's
+ * too ({@link ClientUtils#getChannel}: same TLS, token and database header), a second connection beside the
+ * blocking client's. No {@code waitForReady}: a partition on a server that is down fails at once instead of
+ * holding the query until its deadline.
+ */
+final class AsyncSearchChannel implements AutoCloseable {
+    private final ManagedChannel channel;
+    private final MilvusServiceGrpc.MilvusServiceFutureStub stub;
+    private final VectorUtils requests = new VectorUtils();
+    private final ConvertUtils responses = new ConvertUtils();
+
+    AsyncSearchChannel(ConnectConfig config) {
+        this.channel = new ClientUtils().getChannel(config);
+        // Decode on the transport thread (grpc special-cases guava's direct executor): no hand-off per answer.
+        this.stub = MilvusServiceGrpc.newFutureStub(channel).withExecutor(MoreExecutors.directExecutor());
+    }
+
+    /**
+     * Sends one search and returns at once. The future fails with the server's status as a
+     * {@link MilvusClientException} (like the blocking client) or with gRPC's own error; cancelling it cancels
+     * the call on the wire.
+     */
+    CompletableFuture<List<List<SearchResp.SearchResult>>> search(SearchReq req, long deadlineMs) {
+        ListenableFuture<SearchResults> call = stub.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+                .search(requests.ConvertToGrpcSearchRequest(req));
+        CompletableFuture<List<List<SearchResp.SearchResult>>> out = new CompletableFuture<>();
+        call.addListener(() -> {
+            try {
+                SearchResults r = call.get(); // done: does not block
+                checkStatus(r.getStatus());
+                out.complete(responses.getEntities(r));
+            } catch (ExecutionException e) {
+                out.completeExceptionally(e.getCause());
+            } catch (InterruptedException | RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        }, MoreExecutors.directExecutor());
+        out.whenComplete((r, t) -> {
+            if (out.isCancelled()) {
+                call.cancel(true);
+            }
+        });
+        return out;
+    }
+
+    /** The blocking client's rule (RpcUtils.handleResponse): either code field set means failure. */
+    private static void checkStatus(Status s) {
+        if (s.getCode() != 0 || s.getErrorCode() != io.milvus.grpc.ErrorCode.Success) {
+            int code = s.getCode() != 0 ? s.getCode() : s.getErrorCode().getNumber();
+            throw new MilvusClientException(ErrorCode.SERVER_ERROR, s.getReason(), code, s.getErrorCode().getNumber());
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}
