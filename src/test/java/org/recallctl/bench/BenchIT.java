@@ -24,6 +24,7 @@ import org.recallctl.source.MysqlItemSource;
 import org.recallctl.testing.Cli;
 import org.recallctl.testing.CliRun;
 import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.LaunchedCli;
 import org.recallctl.testing.TestStack;
 
 @Tag("integration")
@@ -203,5 +204,33 @@ class BenchIT {
         CliRun missing = bench("--queries", "5");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("--collection");
+    }
+
+    /**
+     * Ctrl-C while an nlist sweep measures with a rebuilt index: the shutdown hook puts the original index back
+     * and reloads the collection before the JVM exits (exit 130). A real process and a real SIGINT, since only
+     * those run the hook.
+     */
+    @Test
+    void ctrlCDuringAnNlistSweepPutsTheOriginalIndexBack() throws Exception {
+        try (LaunchedCli run = LaunchedCli.start(dir, "bench", "--config", config.toString(), "--collection", ivf,
+                "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("sigint").toString(),
+                "--queries", "15", "--warmup", "3", "--nlist", "8,16", "--param", "nprobe=1",
+                "--duration", "600")) {
+            assertThat(run.awaitStderr("index of " + ivf + ": IVF_FLAT {nlist=8", 120)).as(run.stderr()).isTrue();
+            Thread.sleep(3_000); // past the rebuild, into the 600 s measurement with nlist=8
+            assertThat(run.isAlive()).as(run.stderr()).isTrue();
+            run.interrupt();
+            assertThat(run.waitFor(120)).as(run.stderr()).isEqualTo(130);
+            assertThat(run.stderr()).contains("restored the original index of " + ivf + ": IVF_FLAT");
+        }
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+            var idx = m.index(ivf, cfg.collection().vectorField());
+            assertThat(idx.type()).isEqualTo("IVF_FLAT");
+            if (!idx.params().isEmpty()) { // the real engine reports them; milvus-lite reports none
+                assertThat(idx.params()).containsEntry("nlist", "32");
+            }
+            assertThat(m.loadState(ivf).loaded()).as("reloaded after the restore").isTrue();
+        }
     }
 }

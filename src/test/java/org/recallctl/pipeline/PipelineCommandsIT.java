@@ -3,10 +3,7 @@ package org.recallctl.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +16,7 @@ import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.testing.Cli;
 import org.recallctl.testing.CliRun;
 import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.LaunchedCli;
 import org.recallctl.testing.TestStack;
 
 /** The pipeline commands as an operator meets them: warmup on its own, and Ctrl-C in the middle of a rebuild. */
@@ -99,29 +97,19 @@ class PipelineCommandsIT {
         Path conf = stack.writeConfigFile(dir, name, Map.of("build.batch_rows", "200", "build.writers", "1",
                 "build.readers", "1", "thresholds.max_growth_pct", "", "warmup.settle_pct", "0",
                 "warmup.max_queries", "1000000", "warmup.timeout_s", "600"));
-        String project = System.getenv().getOrDefault("RECALLCTL_PROJECT_DIR", Path.of("").toAbsolutePath().toString());
-        Path err = dir.resolve("err.txt");
-        // Under bin/test, Maven runs as a background job of a non-interactive shell, which sets SIGINT to
-        // "ignore"; that disposition is inherited down to here and would make the JVM deaf to Ctrl-C. A terminal's
-        // foreground recallctl has the default disposition: restore it before exec (bash cannot, python can).
-        Process run = new ProcessBuilder(List.of("python3", "-c", "import os, signal, sys; "
-                + "signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
-                project + "/bin/recallctl", "rebuild", "--config", conf.toString()))
-                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
-        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+        try (LaunchedCli run = LaunchedCli.start(dir, "rebuild", "--config", conf.toString());
+             RedisPointerStore p = RedisPointerStore.connect(cfg)) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             Optional<String> building = Optional.empty();
             while (building.isEmpty() && run.isAlive() && System.nanoTime() < until) {
                 Thread.sleep(100);
                 building = p.building();
             }
-            assertThat(building).as("rebuild marked key2; stderr: " + Files.readString(err)).isPresent();
+            assertThat(building).as("rebuild marked key2; stderr: " + run.stderr()).isPresent();
             Thread.sleep(1_000); // into the build's writes or the endless warmup
             assertThat(run.isAlive()).as("still running when interrupted").isTrue();
-            new ProcessBuilder("kill", "-INT", Long.toString(run.pid())).start().waitFor();
-            assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            assertThat(run.exitValue()).as(stderr).isEqualTo(130);
+            run.interrupt();
+            assertThat(run.waitFor(60)).as(run.stderr()).isEqualTo(130);
             assertThat(p.current()).contains(name + "_serving");
             assertThat(p.building()).isEmpty();
             assertThat(p.lockHolder()).isEmpty();
