@@ -27,6 +27,9 @@ read -r WALL RSS < "$WORK/time"
 AFTER="$WORK/after"; grep -oE '[0-9]+M->[0-9]+M' "$WORK/gc.log" | sed 's/.*->//; s/M//' | sort -n > "$AFTER" || true
 MAX_AFTER=$(tail -1 "$AFTER"); MEDIAN_AFTER=$(sed -n "$(( ($(wc -l < "$AFTER") + 1) / 2 ))p" "$AFTER")
 GCS=$(grep -c 'Pause' "$WORK/gc.log" || true); FULL=$(grep -c 'Pause Full' "$WORK/gc.log" || true)
+# The live set: what a full (compacting) collection leaves. A young pause that ran out of to-space reports a
+# nearly full heap "after" (garbage not reclaimed yet), which says nothing about how much is live.
+LIVE_MAX=$(grep 'Pause Full' "$WORK/gc.log" | grep -oE '[0-9]+M->[0-9]+M' | sed 's/.*->//; s/M//' | sort -n | tail -1)
 cp "$WORK/gc.log" "${GC_LOG_COPY:-/tmp/recallctl-build-memory-gc.log}"
 echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM; milvus $MILVUS_FLAVOR"
 echo "rows=$ROWS dim=128 encoding=$ENCODING partitions=$PARTITIONS heap=-Xmx256m"
@@ -34,6 +37,7 @@ echo "exit code      : $RC"
 echo "wall           : $WALL s"
 echo "peak RSS       : $RSS kB"
 echo "GC pauses      : $GCS ($FULL full); heap after GC: median ${MEDIAN_AFTER:-?} MB, max ${MAX_AFTER:-?} MB"
+echo "live set       : max ${LIVE_MAX:-n/a (no full GC)} MB after a full GC"
 if [[ $RC -eq 0 ]]; then
     echo "written        : $(jq -r '.build.written' "$WORK/out.json") rejected $(jq -r '.build.rejected' "$WORK/out.json")"
     echo "phases (s)     : $(jq -c '.build.phase_seconds' "$WORK/out.json")"
