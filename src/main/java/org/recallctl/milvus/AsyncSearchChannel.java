@@ -4,15 +4,14 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.SearchResults;
-import io.milvus.grpc.Status;
 import io.milvus.shaded.io.grpc.ManagedChannel;
 import io.milvus.v2.client.ConnectConfig;
-import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.milvus.v2.utils.ClientUtils;
 import io.milvus.v2.utils.ConvertUtils;
+import io.milvus.v2.utils.RpcUtils;
 import io.milvus.v2.utils.VectorUtils;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * the caller wakes once.
  *
  * <p>SDK 2.6.22's V2 client has no async search (2.6.24 added one, which the registry here does not serve), so
- * this sends the SDK's own request ({@link VectorUtils}) over its generated future stub and decodes the answer
- * with the SDK's converter ({@link ConvertUtils}): the wire format stays the SDK's. The channel is the SDK's
+ * this sends the SDK's own request ({@link VectorUtils}) over its generated future stub, and checks and decodes
+ * the answer with the SDK's own code ({@link RpcUtils}, {@link ConvertUtils}): the wire format and the error
+ * rules stay the SDK's. The channel is the SDK's
  * too ({@link ClientUtils#getChannel}: same TLS, token and database header), a second connection beside the
  * blocking client's. No {@code waitForReady}: a partition on a server that is down fails at once instead of
  * holding the query until its deadline.
@@ -37,6 +37,7 @@ final class AsyncSearchChannel implements AutoCloseable {
     private final MilvusServiceGrpc.MilvusServiceFutureStub stub;
     private final VectorUtils requests = new VectorUtils();
     private final ConvertUtils responses = new ConvertUtils();
+    private final RpcUtils statuses = new RpcUtils();
 
     AsyncSearchChannel(ConnectConfig config) {
         this.channel = new ClientUtils().getChannel(config);
@@ -56,7 +57,8 @@ final class AsyncSearchChannel implements AutoCloseable {
         call.addListener(() -> {
             try {
                 SearchResults r = call.get(); // done: does not block
-                checkStatus(r.getStatus());
+                // a failed status throws MilvusClientException, as in the blocking client
+                statuses.handleResponse("search " + req.getCollectionName(), r.getStatus());
                 out.complete(responses.getEntities(r));
             } catch (ExecutionException e) {
                 out.completeExceptionally(e.getCause());
@@ -70,14 +72,6 @@ final class AsyncSearchChannel implements AutoCloseable {
             }
         });
         return out;
-    }
-
-    /** The blocking client's rule (RpcUtils.handleResponse): either code field set means failure. */
-    private static void checkStatus(Status s) {
-        if (s.getCode() != 0 || s.getErrorCode() != io.milvus.grpc.ErrorCode.Success) {
-            int code = s.getCode() != 0 ? s.getCode() : s.getErrorCode().getNumber();
-            throw new MilvusClientException(ErrorCode.SERVER_ERROR, s.getReason(), code, s.getErrorCode().getNumber());
-        }
     }
 
     @Override
