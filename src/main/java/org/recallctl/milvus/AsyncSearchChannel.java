@@ -6,7 +6,6 @@ import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.SearchResults;
 import io.milvus.shaded.io.grpc.ManagedChannel;
 import io.milvus.v2.client.ConnectConfig;
-import io.milvus.v2.exception.MilvusClientException;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.response.SearchResp;
 import io.milvus.v2.utils.ClientUtils;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Searches that do not block a thread while the server works. A fan-out over P partitions with blocking calls
@@ -46,24 +46,25 @@ final class AsyncSearchChannel implements AutoCloseable {
     }
 
     /**
-     * Sends one search and returns at once. The future fails with the server's status as a
-     * {@link MilvusClientException} (like the blocking client) or with gRPC's own error; cancelling it cancels
-     * the call on the wire.
+     * Sends one search and returns at once. On the transport thread, a failed status throws as in the blocking
+     * client ({@link RpcUtils#handleResponse}), and the answer goes through {@code convert}; any failure goes
+     * through {@code failure} before it fails the future. Cancelling the future cancels the call on the wire.
      */
-    CompletableFuture<List<List<SearchResp.SearchResult>>> search(SearchReq req, long deadlineMs) {
+    <T> CompletableFuture<T> search(SearchReq req, long deadlineMs,
+                                    Function<List<List<SearchResp.SearchResult>>, T> convert,
+                                    Function<Throwable, ? extends RuntimeException> failure) {
         ListenableFuture<SearchResults> call = stub.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
                 .search(requests.ConvertToGrpcSearchRequest(req));
-        CompletableFuture<List<List<SearchResp.SearchResult>>> out = new CompletableFuture<>();
+        CompletableFuture<T> out = new CompletableFuture<>();
         call.addListener(() -> {
             try {
                 SearchResults r = call.get(); // done: does not block
-                // a failed status throws MilvusClientException, as in the blocking client
                 statuses.handleResponse("search " + req.getCollectionName(), r.getStatus());
-                out.complete(responses.getEntities(r));
+                out.complete(convert.apply(responses.getEntities(r)));
             } catch (ExecutionException e) {
-                out.completeExceptionally(e.getCause());
+                out.completeExceptionally(failure.apply(e.getCause()));
             } catch (InterruptedException | RuntimeException e) {
-                out.completeExceptionally(e);
+                out.completeExceptionally(failure.apply(e));
             }
         }, MoreExecutors.directExecutor());
         out.whenComplete((r, t) -> {

@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.recallctl.config.RecallConfig;
@@ -490,25 +489,12 @@ public final class MilvusGateway implements AutoCloseable {
                                                           Map<String, Object> params, String filter,
                                                           List<String> outputFields, long deadlineMs) {
         String what = searchWhat(collection, partitions);
-        CompletableFuture<List<List<SearchResp.SearchResult>>> call;
         try {
-            call = asyncSearch().search(searchReq(collection, partitions, vectorField, vectors, topK, params, filter,
-                    outputFields), deadlineMs);
+            return asyncSearch().search(searchReq(collection, partitions, vectorField, vectors, topK, params, filter,
+                    outputFields), deadlineMs, r -> hits(r, outputFields), t -> MilvusErrors.translate(t, uri, what));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(MilvusErrors.translate(e, uri, what));
         }
-        CompletableFuture<List<List<Hit>>> out = call.handle((r, t) -> {
-            if (t != null) {
-                throw MilvusErrors.translate(t instanceof CompletionException ? t.getCause() : t, uri, what);
-            }
-            return hits(r, outputFields);
-        });
-        out.whenComplete((r, t) -> {
-            if (out.isCancelled()) {
-                call.cancel(true);
-            }
-        });
-        return out;
     }
 
     private synchronized AsyncSearchChannel asyncSearch() {

@@ -246,6 +246,21 @@ class SearchFaultIT {
         }
     }
 
+    private record FanOutCase(FanOutSearcher searcher, SearchRequest request) {
+    }
+
+    /** A 200-item, 4-partition FLAT collection on a private milvus-lite, and a fan-out on it with a 30 s deadline. */
+    private FanOutCase fanOutOnPrivateServer(ServerProcess server, Connections session, String prefix) {
+        String name = TestStack.unique(prefix);
+        RecallConfig cfg = stack.load(name, Map.of("milvus.write_uri", "http://127.0.0.1:" + server.port(),
+                "search.timeout_ms", "30000")).config();
+        float[] q = CollectionFixture.build(cfg, name + "_a", 200, "FLAT", Map.of()).vectors().values().iterator().next();
+        var searcher = new FanOutSearcher(session.milvusReads(cfg, 30_000), "vector", 4, cfg.collection().metric(),
+                30_000);
+        return new FanOutCase(searcher, new SearchRequest(name + "_a", List.of(q), 5, Map.of(), null, List.of(),
+                List.of(), false));
+    }
+
     /**
      * The fault: the server is gone (killed; the port refuses connections) under warm connections. The fan-out's
      * calls do not wait for the server to come back (no waitForReady), so the query fails at once, naming the
@@ -254,14 +269,10 @@ class SearchFaultIT {
     @Test
     void aDeadServerFailsTheFanOutAtOnceNotAtTheDeadline() {
         try (ServerProcess server = ServerProcess.milvusLite(stack)) {
-            RecallConfig cfg = stack.load(TestStack.unique("sdead"), Map.of("milvus.write_uri",
-                    "http://127.0.0.1:" + server.port(), "search.timeout_ms", "30000")).config();
-            String coll = TestStack.unique("sdead") + "_a";
-            float[] q = CollectionFixture.build(cfg, coll, 200, "FLAT", Map.of()).vectors().values().iterator().next();
             try (Connections session = Connections.session()) {
-                var searcher = new FanOutSearcher(session.milvusReads(cfg, 30_000), "vector", 4,
-                        cfg.collection().metric(), 30_000);
-                var req = new SearchRequest(coll, List.of(q), 5, Map.of(), null, List.of(), List.of(), false);
+                var fanOut = fanOutOnPrivateServer(server, session, "sdead");
+                var searcher = fanOut.searcher();
+                var req = fanOut.request();
                 assertThat(searcher.search(req, FanOutSearcher.Mode.FANOUT).hits().get(0)).hasSize(5);
                 server.stop();
                 long t0 = System.nanoTime();
@@ -278,14 +289,10 @@ class SearchFaultIT {
     @Test
     void anInterruptEndsAHungFanOutWithExit130() throws Exception {
         try (ServerProcess server = ServerProcess.milvusLite(stack)) {
-            RecallConfig cfg = stack.load(TestStack.unique("sint"), Map.of("milvus.write_uri",
-                    "http://127.0.0.1:" + server.port(), "search.timeout_ms", "30000")).config();
-            String coll = TestStack.unique("sint") + "_a";
-            float[] q = CollectionFixture.build(cfg, coll, 200, "FLAT", Map.of()).vectors().values().iterator().next();
             try (Connections session = Connections.session()) {
-                var searcher = new FanOutSearcher(session.milvusReads(cfg, 30_000), "vector", 4,
-                        cfg.collection().metric(), 30_000);
-                var req = new SearchRequest(coll, List.of(q), 5, Map.of(), null, List.of(), List.of(), false);
+                var fanOut = fanOutOnPrivateServer(server, session, "sint");
+                var searcher = fanOut.searcher();
+                var req = fanOut.request();
                 server.suspend();
                 try {
                     var outcome = new CompletableFuture<Throwable>();
