@@ -33,7 +33,10 @@ final class MilvusErrors {
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = String.valueOf(c.getMessage());
             if (m.contains("UNAVAILABLE") || m.contains("DEADLINE_EXCEEDED") || m.contains("waiting_for_connection")
-                    || m.contains("Connection refused") || c instanceof java.net.ConnectException) {
+                    || m.contains("Connection refused") || c instanceof java.net.ConnectException
+                    // a server killed while the channel was open: gRPC reports UNKNOWN "channel closed"
+                    || m.contains("channel closed") || c instanceof java.nio.channels.ClosedChannelException
+                    || c.getClass().getSimpleName().contains("ClosedChannelException")) {
                 return true;
             }
             if (c instanceof MilvusClientException mce && mce.getErrorCode() == ErrorCode.TIMEOUT) {
