@@ -54,7 +54,8 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS) {
     }
 
+    /** Every secret this config holds, from every slot of {@link SecretSlots}: what the redactor must know. */
     public List<Secret> secrets() {
-        return List.of(source.password(), milvus.token(), redis.password(), alert.webhookUrl());
+        return SecretSlots.secrets(this);
     }
 }

@@ -132,7 +132,7 @@ public final class RebuildChain {
                 cleanup();
                 report.finish(ExitCodes.INTERRUPTED, "interrupted; key2 and the lock were cleaned, key1 untouched");
                 if (reportFile != null) {
-                    report.write(reportFile);
+                    report.write(reportFile, log.redactor());
                 }
             }
         } catch (InterruptedException | RuntimeException ignored) {
@@ -160,7 +160,7 @@ public final class RebuildChain {
     private void finish(RunReport report, Path reportFile, int alertCode, String message) {
         if (reportFile != null) {
             try {
-                report.write(reportFile);
+                report.write(reportFile, log.redactor());
                 log.info("run report written to %s", reportFile);
             } catch (RuntimeException e) {
                 log.warn("%s", e.getMessage());
