@@ -49,28 +49,10 @@ public final class ConfigLoader {
         sets.forEach((k, v) -> put(values, k, v, "--set " + k));
         flags.forEach((k, v) -> put(values, k, v.value(), v.flag()));
         Path baseDir = file == null ? Path.of("") : file.toAbsolutePath().getParent();
-        RecallConfig config;
-        try {
-            config = new ConfigBinder(values, baseDir).bind();
-        } catch (ConfigException e) {
-            // the config did not bind, so nobody has learnt its secrets yet: mask them in the message here
-            throw new ConfigException(rawSecrets(values).redact(e.getMessage()));
-        }
+        RecallConfig config = new ConfigBinder(values, baseDir).bind();
         Redactor redactor = new Redactor();
         config.secrets().forEach(redactor::register);
         return new LoadedConfig(config, values, redactor, warnings, file);
-    }
-
-    /** A redactor knowing the secret values as given (before binding: files unread, URLs unparsed). */
-    private static Redactor rawSecrets(Map<String, ConfigValue> values) {
-        Redactor r = new Redactor();
-        for (SecretSlots.Slot slot : SecretSlots.ALL) {
-            ConfigValue v = values.get(slot.key());
-            if (v != null) {
-                SecretSlots.secretsIn(slot.kind(), v.text().trim()).forEach(r::registerValue);
-            }
-        }
-        return r;
     }
 
     /** A command flag's value and its spelling, so errors say "--partitions" rather than a key name. */

@@ -83,11 +83,16 @@ class SecretsNeverLeaveIT {
             settings.put("redis.url", "redis://127.0.0.1:" + redis.port());
             settings.put("alert.on_success", "true");
             settings.put("alert.timeout_ms", "5000");
+            settings.put("warmup.max_queries", "20");
+            settings.put("warmup.window", "10");
+        }
+
+        /** Failing scenarios: closed ports fail within a second or two instead of the default timeouts. */
+        Scenario failingFast() {
             settings.put("source.connect_timeout_ms", "2000");
             settings.put("milvus.connect_timeout_ms", "2000");
             settings.put("redis.timeout_ms", "2000");
-            settings.put("warmup.max_queries", "20");
-            settings.put("warmup.window", "10");
+            return this;
         }
 
         /** A new distinct secret, recorded as planted in {@code slot}. */
@@ -204,15 +209,15 @@ class SecretsNeverLeaveIT {
     }
 
     /**
-     * Failing: MySQL on a closed port with credentials in the URL, Redis refusing a wrong password, Milvus down
-     * with a token, alerts delivered to the receiver.
+     * Failing: MySQL on a closed port with credentials in the URL, Milvus down with a token, alerts delivered to
+     * the receiver. Redis works, so a rebuild gets as far as MySQL and its report and alert carry MySQL's error.
      */
     private Scenario everythingDown() {
-        Scenario s = new Scenario("down");
+        Scenario s = new Scenario("down").failingFast();
         s.env.put("RECALLCTL_SOURCE_PASSWORD", s.secret("source.password"));
         s.settings.put("source.jdbc_url", "jdbc:mysql://recallctl:" + s.secret("source.jdbc_url") + "@127.0.0.1:"
                 + closedPort + "/recall?password=" + s.secret("source.jdbc_url"));
-        s.env.put("RECALLCTL_REDIS_PASSWORD", s.secret("redis.password"));
+        s.env.put("RECALLCTL_REDIS_PASSWORD", s.real("redis.password", redisPasswords[0]));
         s.settings.put("milvus.write_uri", "http://127.0.0.1:" + closedPort);
         s.env.put("RECALLCTL_MILVUS_TOKEN", "root:" + s.secret("milvus.token"));
         s.env.put("RECALLCTL_ALERT_WEBHOOK_URL", webhook(s.secret("alert.webhook_url")));
@@ -224,7 +229,7 @@ class SecretsNeverLeaveIT {
      * webhook URL from a file that the HTTP client rejects, quoting it whole (a real echo).
      */
     private Scenario wrongCredentials() {
-        Scenario s = new Scenario("wrong");
+        Scenario s = new Scenario("wrong").failingFast();
         s.settings.put("source.password_file", s.file("db-pw", s.secret("source.password_file")).toString());
         s.settings.put("redis.url", "redis://:" + s.secret("redis.url") + "@127.0.0.1:" + closedPort);
         s.settings.put("redis.password_file", "");
@@ -234,10 +239,20 @@ class SecretsNeverLeaveIT {
         return s.written();
     }
 
+    /** Failing: Redis refuses the password; MySQL and Milvus work. */
+    private Scenario redisRefuses() {
+        Scenario s = new Scenario("refused").failingFast();
+        s.settings.put("source.password_file", stack.get("MYSQL_PASSWORD_FILE"));
+        s.env.put("RECALLCTL_REDIS_PASSWORD", s.secret("redis.password"));
+        s.env.put("RECALLCTL_ALERT_WEBHOOK_URL", webhook(s.secret("alert.webhook_url")));
+        return s.written();
+    }
+
     @Test
     void everySecretSlotIsPlantedSomewhere() {
         Set<String> covered = new LinkedHashSet<>();
-        Stream.of(fromEnvironment(), fromFiles(), inUrls(), inUrlParameter(), everythingDown(), wrongCredentials())
+        Stream.of(fromEnvironment(), fromFiles(), inUrls(), inUrlParameter(), everythingDown(), wrongCredentials(),
+                        redisRefuses())
                 .forEach(s -> covered.addAll(s.slots));
         for (SecretSlots.Slot slot : SecretSlots.ALL) {
             assertThat(covered).as("secret slot " + slot.key() + " needs a planting in SecretsNeverLeaveIT").contains(slot.key());
@@ -292,6 +307,14 @@ class SecretsNeverLeaveIT {
             ok(s, "check", "--json");
             ok(s, "rebuild", "--report", s.out("rebuild.json").toString());
             ok(s, "search", "--item-id", "7", "-v");
+            if (s.label.equals("urls")) {
+                // an operator debugging the pool: Hikari prints its JDBC URL (user:password@ and all) to stderr itself
+                Map<String, String> env = new LinkedHashMap<>(s.env);
+                env.put("JAVA_OPTS", "-Dorg.slf4j.simpleLogger.log.com.zaxxer.hikari=debug");
+                CliRun debug = launch(s, env, "status", "-v");
+                assertThat(debug.exitCode()).as(debug.toString()).isZero();
+                assertThat(debug.err()).as("Hikari did print its URL").contains("jdbcUrl");
+            }
             scanFiles(s);
         }
         scanRedis();
@@ -329,6 +352,16 @@ class SecretsNeverLeaveIT {
                 assertThat(webhookBodies.size()).as("failure alerts reached the receiver").isGreaterThan(alertsBefore);
             }
         }
+        Scenario s = redisRefuses();
+        int alertsBefore = webhookBodies.size();
+        fails(s, "status", "--json", "-v");
+        fails(s, "check", "-v");
+        fails(s, "switch", "--to", s.pipeline + "_x", "--json");
+        fails(s, "rollback", "-v");
+        fails(s, "rebuild", "--report", s.out("rebuild.json").toString(), "-v");
+        fails(s, "search", "--item-id", "1");
+        scanFiles(s);
+        assertThat(webhookBodies.size()).as("failure alerts reached the receiver").isGreaterThan(alertsBefore);
         scanRedis();
     }
 
@@ -364,6 +397,10 @@ class SecretsNeverLeaveIT {
 
     /** bin/recallctl as a real process: everything it prints, libraries included, is scanned. */
     private CliRun launch(Scenario s, String... args) throws IOException, InterruptedException {
+        return launch(s, s.env, args);
+    }
+
+    private CliRun launch(Scenario s, Map<String, String> env, String... args) throws IOException, InterruptedException {
         String project = System.getenv().getOrDefault("RECALLCTL_PROJECT_DIR", Path.of("").toAbsolutePath().toString());
         List<String> cmd = new ArrayList<>(List.of(project + "/bin/recallctl"));
         cmd.addAll(List.of(args));
@@ -372,7 +409,7 @@ class SecretsNeverLeaveIT {
         Path err = s.dir.resolve("launched.err");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(s.dir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        pb.environment().putAll(s.env);
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("launched " + cmd).isTrue();
