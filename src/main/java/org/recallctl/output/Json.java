@@ -42,7 +42,7 @@ public final class Json {
             Files.createDirectories(abs.getParent());
         }
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        JsonNode tree = redactor.redact((JsonNode) MAPPER.valueToTree(value));
+        JsonNode tree = redactor.redact(MAPPER.<JsonNode>valueToTree(value));
         Files.writeString(tmp, MAPPER.writeValueAsString(tree) + "\n");
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
