@@ -216,10 +216,25 @@ function _complete_recallctl() {
 function _picocli_recallctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="status check build warmup switch rebuild rollback search bench shell config demo"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -271,11 +286,17 @@ function _picocli_recallctl_check() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--built' '--expect-rejected'"
+  local arg_opts="'--built' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--built')
+      return
+      ;;
+    '--expect-rejected')
+      return
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -283,12 +304,6 @@ function _picocli_recallctl_check() {
       return $?
       ;;
     '--set')
-      return
-      ;;
-    '--built')
-      return
-      ;;
-    '--expect-rejected')
       return
       ;;
   esac
@@ -310,20 +325,11 @@ function _picocli_recallctl_build() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
+  local arg_opts="'--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--collection')
       return
       ;;
@@ -337,6 +343,15 @@ function _picocli_recallctl_build() {
       return
       ;;
     '--writers')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
       return
       ;;
   esac
@@ -357,12 +372,15 @@ function _picocli_recallctl_warmup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--random-vectors' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection'"
+  local flag_opts="'--random-vectors' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--collection' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--collection')
+      return
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -370,9 +388,6 @@ function _picocli_recallctl_warmup() {
       return $?
       ;;
     '--set')
-      return
-      ;;
-    '--collection')
       return
       ;;
   esac
@@ -394,20 +409,11 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--to' '--expect-current' '--expect-rejected'"
+  local arg_opts="'--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--to')
       return
       ;;
@@ -415,6 +421,15 @@ function _picocli_recallctl_switch() {
       return
       ;;
     '--expect-rejected')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
       return
       ;;
   esac
@@ -435,12 +450,18 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--report'"
+  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -449,12 +470,6 @@ function _picocli_recallctl_rebuild() {
       ;;
     '--set')
       return
-      ;;
-    '--report')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
       ;;
   esac
 
@@ -507,22 +522,13 @@ function _picocli_recallctl_search() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-partial' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--item-id' '--vector' '--vector-file' '--random' '--seed' '--mode' '--partitions' '-k' '--topk' '--param' '--filter' '--output-fields'"
+  local flag_opts="'--allow-partial' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--collection' '--item-id' '--vector' '--vector-file' '--random' '--seed' '--mode' '--partitions' '-k' '--topk' '--param' '--filter' '--output-fields' '--config' '--set'"
   local MODE_option_args=("FANOUT" "SINGLE") # --mode values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--collection')
       return
       ;;
@@ -561,6 +567,15 @@ function _picocli_recallctl_search() {
     '--output-fields')
       return
       ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -579,21 +594,12 @@ function _picocli_recallctl_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-serving' '--load' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads'"
+  local flag_opts="'--allow-serving' '--load' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--collection')
       return
       ;;
@@ -669,6 +675,15 @@ function _picocli_recallctl_bench() {
     '--threads')
       return
       ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -687,8 +702,8 @@ function _picocli_recallctl_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--timing' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--history-file'"
+  local flag_opts="'--timing' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--history-file' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -698,6 +713,15 @@ function _picocli_recallctl_shell() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
       ;;
   esac
 
@@ -714,10 +738,25 @@ function _picocli_recallctl_shell() {
 function _picocli_recallctl_config() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="show validate"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -732,10 +771,25 @@ function _picocli_recallctl_config() {
 function _picocli_recallctl_demo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="seed"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -753,7 +807,7 @@ function _picocli_recallctl_config_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--origin' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--origin' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
@@ -786,7 +840,7 @@ function _picocli_recallctl_config_validate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
@@ -819,21 +873,12 @@ function _picocli_recallctl_demo_seed() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--append' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--items' '--dim' '--seed' '--clusters' '--categories' '--encoding'"
+  local flag_opts="'--append' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--items' '--dim' '--seed' '--clusters' '--categories' '--encoding' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--items')
       return
       ;;
@@ -850,6 +895,15 @@ function _picocli_recallctl_demo_seed() {
       return
       ;;
     '--encoding')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
       return
       ;;
   esac

@@ -82,7 +82,7 @@ public class BuildCommand implements Callable<Integer> {
                 cfg.source().table(), cfg.collection().partitions(), cfg.build().readers(), cfg.build().writers(),
                 cfg.build().batchRows());
         BuildResult result;
-        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
         BuildStep.refuseProtected(target, serving, rollback); // before opening MySQL and Milvus
         try (MysqlItemSource source = MysqlItemSource.open(cfg, cfg.build().readers());
              MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {

@@ -37,7 +37,7 @@ public class RollbackCommand implements Callable<Integer> {
              RunLock lock = redis.acquireLock("rollback", cfg.build().lockTtlS() * 1000L, log::warn);
              MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
             r = new RollbackStep(cfg, milvus, redis, log,
-                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet)).run();
+                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet())).run();
         } catch (RecallctlException e) {
             new Alerter(cfg.alert(), log).notify(cfg.pipeline(), "rollback", e.exitCode(), e.getMessage(), null);
             throw e;

@@ -51,7 +51,7 @@ public class WarmupCommand implements Callable<Integer> {
              MilvusGateway reader = MilvusGateway.forReads(cfg.milvus(), cfg.search().timeoutMs());
              MysqlItemSource source = random ? null : MysqlItemSource.open(cfg, 1)) {
             r = new WarmupStep(cfg, writer, reader, source, log,
-                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet)).run(target);
+                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet())).run(target);
         }
         if (json.enabled()) {
             Json.print(ctx.out(), r);
