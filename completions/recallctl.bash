@@ -161,6 +161,7 @@ function _complete_recallctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} switch" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebuild" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_recallctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} prune" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} search" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_recallctl; return $?; fi
@@ -178,23 +179,25 @@ function _complete_recallctl() {
   local cmds4=(switch)
   local cmds5=(rebuild)
   local cmds6=(rollback)
-  local cmds7=(search)
-  local cmds8=(bench)
-  local cmds9=(shell)
-  local cmds10=(config)
-  local cmds11=(demo)
-  local cmds12=(config show)
-  local cmds13=(config validate)
-  local cmds14=(demo seed)
+  local cmds7=(prune)
+  local cmds8=(search)
+  local cmds9=(bench)
+  local cmds10=(shell)
+  local cmds11=(config)
+  local cmds12=(demo)
+  local cmds13=(config show)
+  local cmds14=(config validate)
+  local cmds15=(demo seed)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_config_validate; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_demo; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_config; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_recallctl_shell; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_recallctl_bench; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_recallctl_search; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_demo; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_config; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_shell; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_recallctl_bench; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_recallctl_search; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_recallctl_prune; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_recallctl_rollback; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_recallctl_rebuild; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_recallctl_switch; return $?; fi
@@ -212,7 +215,7 @@ function _picocli_recallctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="status check build warmup switch rebuild rollback search bench shell config demo"
+  local commands="status check build warmup switch rebuild rollback prune search bench shell config demo"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -266,7 +269,7 @@ function _picocli_recallctl_check() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--built' '--expect-rejected'"
+  local arg_opts="'--config' '--set' '--report' '--built' '--expect-rejected'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -279,6 +282,12 @@ function _picocli_recallctl_check() {
       ;;
     '--set')
       return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--built')
       return
@@ -305,7 +314,7 @@ function _picocli_recallctl_build() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
+  local arg_opts="'--config' '--set' '--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -318,6 +327,12 @@ function _picocli_recallctl_build() {
       ;;
     '--set')
       return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--collection')
       return
@@ -389,7 +404,7 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--to' '--expect-current' '--expect-rejected'"
+  local arg_opts="'--config' '--set' '--report' '--to' '--expect-current' '--expect-rejected'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -402,6 +417,12 @@ function _picocli_recallctl_switch() {
       ;;
     '--set')
       return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--to')
       return
@@ -470,7 +491,7 @@ function _picocli_recallctl_rollback() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local arg_opts="'--config' '--set' '--report'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -483,6 +504,51 @@ function _picocli_recallctl_rollback() {
       ;;
     '--set')
       return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prune` subcommand.
+function _picocli_recallctl_prune() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--dry-run' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set' '--report'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -814,7 +880,7 @@ function _picocli_recallctl_demo_seed() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--append' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--replace' '--append' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set' '--items' '--dim' '--seed' '--clusters' '--categories' '--encoding'"
 
   type compopt &>/dev/null && compopt +o default
