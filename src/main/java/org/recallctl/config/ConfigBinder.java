@@ -88,7 +88,9 @@ final class ConfigBinder {
         var thresholds = new RecallConfig.Thresholds(longIn("thresholds.min_rows", 0),
                 optionalLong("thresholds.max_shrink_rows"), optionalPct("thresholds.max_shrink_pct"),
                 optionalLong("thresholds.max_growth_rows"), optionalPct("thresholds.max_growth_pct"),
-                Tolerance.parse(str("thresholds.max_bad_rows"), "thresholds.max_bad_rows (" + origin("thresholds.max_bad_rows") + ")"));
+                Tolerance.parse(str("thresholds.max_bad_rows"), "thresholds.max_bad_rows (" + origin("thresholds.max_bad_rows") + ")"),
+                Tolerance.parse(str("thresholds.max_source_drift"), "thresholds.max_source_drift ("
+                        + origin("thresholds.max_source_drift") + ")"));
         var warmup = new RecallConfig.Warmup(intIn("warmup.max_queries", 0, 10_000_000), intIn("warmup.window", 1, 1_000_000),
                 doubleIn("warmup.settle_pct", 0, 1000), intIn("warmup.timeout_s", 1, 86_400));
         var retention = new RecallConfig.Retention(intIn("retention.keep", 1, 1000), intIn("retention.grace_s", 0, 31_536_000));

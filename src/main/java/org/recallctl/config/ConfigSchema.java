@@ -89,6 +89,8 @@ public final class ConfigSchema {
         str("thresholds.max_growth_rows", "", "refuse if the new count is this many rows above the serving one; empty = off");
         str("thresholds.max_growth_pct", "50", "refuse if the new count is this % above the serving one; empty = off");
         str("thresholds.max_bad_rows", "0.1%", "tolerated rejected rows: a count (100) or a percentage (0.1%)");
+        str("thresholds.max_source_drift", "1%", "tolerated change of the live table while a build reads it (rows "
+                + "inserted or deleted meanwhile): a count or a percentage of the rows read");
 
         integer("warmup.max_queries", "500", "stop warming after this many simulated queries");
         integer("warmup.window", "50", "queries per window when testing whether p99 has settled");

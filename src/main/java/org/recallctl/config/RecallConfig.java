@@ -39,7 +39,8 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     }
 
     public record Thresholds(long minRows, OptionalLong maxShrinkRows, OptionalDouble maxShrinkPct,
-                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows) {
+                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows,
+                             Tolerance maxSourceDrift) {
     }
 
     public record Warmup(int maxQueries, int window, double settlePct, int timeoutS) {

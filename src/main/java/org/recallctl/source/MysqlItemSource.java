@@ -32,6 +32,8 @@ public final class MysqlItemSource implements ItemSource {
     private final String vector;
     private final List<String> scalarColumns;
     private final String where;
+    /** Ids a Milvus int64 primary key can hold; NULL is not BETWEEN anything, so it is excluded too. */
+    private final String int64Id;
 
     private MysqlItemSource(HikariDataSource pool, RecallConfig config) {
         this.pool = pool;
@@ -45,6 +47,7 @@ public final class MysqlItemSource implements ItemSource {
         }
         this.scalarColumns = List.copyOf(cols);
         this.where = cfg.where().isBlank() ? "" : "(" + cfg.where() + ")";
+        this.int64Id = id + " BETWEEN " + Long.MIN_VALUE + " AND " + Long.MAX_VALUE;
     }
 
     /** Opens the pool (failing fast when MySQL is unreachable) with room for {@code connections} readers. */
@@ -86,6 +89,10 @@ public final class MysqlItemSource implements ItemSource {
         if (m.contains("Access denied")) {
             return new DependencyException("mysql", "MySQL at " + where + " refused the login (" + what + "): " + m
                     + "; check source.user and RECALLCTL_SOURCE_PASSWORD / source.password_file", e);
+        }
+        if (e instanceof java.sql.SQLDataException || m.contains("out of range") || m.contains("outside of valid range")) {
+            return new DependencyException("mysql", "MySQL at " + where + " returned a value recallctl cannot read ("
+                    + what + "): " + m, e);
         }
         if (e instanceof SQLSyntaxErrorException || m.contains("doesn't exist") || m.contains("Unknown column")) {
             return new DependencyException("mysql", "MySQL at " + where + ": " + m + " (" + what
@@ -142,7 +149,7 @@ public final class MysqlItemSource implements ItemSource {
     public Optional<long[]> idBounds() {
         return withConnection("read the id range of " + cfg.table(), c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT MIN(" + id + "), MAX(" + id + ") FROM " + table + selected(""))) {
+                    "SELECT MIN(" + id + "), MAX(" + id + ") FROM " + table + selected(int64Id))) {
                 rs.next();
                 long min = rs.getLong(1);
                 if (rs.wasNull()) {
@@ -163,7 +170,7 @@ public final class MysqlItemSource implements ItemSource {
                 out.put(i, 0L);
             }
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT " + p + " AS p, COUNT(*) FROM " + table + selected("") + " GROUP BY p")) {
+                    "SELECT " + p + " AS p, COUNT(*) FROM " + table + selected(int64Id) + " GROUP BY p")) {
                 while (rs.next()) {
                     out.put(rs.getInt(1), rs.getLong(2));
                 }
@@ -173,11 +180,44 @@ public final class MysqlItemSource implements ItemSource {
     }
 
     @Override
+    public UnusableIds unusableIds(int sample) {
+        return withConnection("count rows whose id is NULL or beyond int64", c -> {
+            long nulls;
+            long outside;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SUM(" + id + " IS NULL), "
+                    + "SUM(NOT (" + int64Id + ")) FROM " + table + selected(""))) {
+                rs.next();
+                nulls = rs.getLong(1);
+                outside = rs.getLong(2);
+            }
+            List<String> examples = new ArrayList<>();
+            if (outside > 0 && sample > 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT CAST(" + id + " AS CHAR) FROM " + table
+                        + selected("NOT (" + int64Id + ")") + " ORDER BY " + id + " LIMIT ?")) {
+                    ps.setInt(1, sample);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            examples.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return new UnusableIds(nulls, outside, List.copyOf(examples));
+        });
+    }
+
+    @Override
     public void stream(KeyRange range, RowSink sink) {
         StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(vector);
         scalarColumns.forEach(col -> sql.append(", ").append(col));
         sql.append(" FROM ").append(table).append(selected(id + " BETWEEN ? AND ?")).append(" ORDER BY ").append(id);
         withConnection("read rows " + range.from() + ".." + range.to(), c -> {
+            // one snapshot per reader: its rows are the table as of its start, whatever is inserted meanwhile, so
+            // the counts it reports are exactly what it read (InnoDB/MariaDB; MyISAM ignores it)
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            }
             try (PreparedStatement ps = c.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
                     ResultSet.CONCUR_READ_ONLY)) {
                 ps.setFetchSize(cfg.fetchSize());
@@ -195,6 +235,8 @@ public final class MysqlItemSource implements ItemSource {
                     }
                 }
             }
+            c.commit(); // ends the snapshot (on a failure the pool rolls back and restores autocommit)
+            c.setAutoCommit(true);
             return null;
         });
     }
@@ -217,7 +259,7 @@ public final class MysqlItemSource implements ItemSource {
         // a deterministic pseudo-random order that needs no full sort of the vectors: hash of id and seed
         return withConnection("sample ids", c -> {
             List<Long> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + id + " FROM " + table + selected("")
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + id + " FROM " + table + selected(int64Id)
                     + " ORDER BY CRC32(CONCAT(" + id + ", ':', ?)) LIMIT ?")) {
                 ps.setLong(1, seed);
                 ps.setInt(2, n);
