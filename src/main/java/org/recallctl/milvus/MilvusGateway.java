@@ -61,12 +61,18 @@ public final class MilvusGateway implements AutoCloseable {
     private final MilvusClientV2 client;
     private final ConnectConfig connectConfig;
     private final String uri;
+    private final int maxRetries;
+    private final long maxRetryMs;
     private AsyncSearchChannel asyncSearch; // opened by the first searchAsync; guarded by this
+    private InsertChannel inserts; // opened by the first columnar insert; guarded by this
 
-    private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri) {
+    private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri, int maxRetries,
+                          long maxRetryMs) {
         this.client = client;
         this.connectConfig = connectConfig;
         this.uri = uri;
+        this.maxRetries = maxRetries;
+        this.maxRetryMs = maxRetryMs;
     }
 
     /** Connects to the write endpoint, with the configured per-RPC deadline. */
@@ -111,7 +117,7 @@ public final class MilvusGateway implements AutoCloseable {
                 .initialBackOffMs(100)
                 .maxBackOffMs(2_000)
                 .build());
-        return new MilvusGateway(client, connectConfig, uri);
+        return new MilvusGateway(client, connectConfig, uri, Math.max(0, cfg.maxRetries()), Math.max(1, cfg.maxRetryMs()));
     }
 
     public String uri() {
@@ -401,6 +407,22 @@ public final class MilvusGateway implements AutoCloseable {
                 InsertReq.builder().collectionName(collection).partitionName(partition).data(rows).build()));
     }
 
+    /**
+     * Inserts one columnar batch ({@link InsertColumns}) into a partition: the build's write path. Same deadline
+     * as every RPC; retried only while the server is unreachable (see {@link InsertChannel}).
+     */
+    public void insert(String collection, String partition, InsertColumns columns) {
+        run("insert " + columns.rows() + " rows into " + collection + "/" + partition,
+                () -> insertChannel().insert(collection, partition, columns));
+    }
+
+    private synchronized InsertChannel insertChannel() {
+        if (inserts == null) {
+            inserts = new InsertChannel(connectConfig, maxRetries, maxRetryMs);
+        }
+        return inserts;
+    }
+
     /** Idempotent write: a retried batch replaces rows instead of duplicating them. */
     public void upsert(String collection, String partition, List<JsonObject> rows) {
         run("upsert " + rows.size() + " rows into " + collection + "/" + partition, () -> client.upsert(
@@ -554,6 +576,9 @@ public final class MilvusGateway implements AutoCloseable {
         synchronized (this) {
             if (asyncSearch != null) {
                 asyncSearch.close();
+            }
+            if (inserts != null) {
+                inserts.close();
             }
         }
         try {

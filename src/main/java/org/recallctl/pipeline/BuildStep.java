@@ -20,7 +20,7 @@ import org.recallctl.source.ItemSource;
  *
  * <p>Memory is bounded by batches, never by the table: open per-partition batches (compact float arrays, at most
  * readers x P batches and at most 64 MiB together, whatever P is) + queue_batches queued batches + one batch per
- * writer being converted to the SDK's gson rows (about 9x the float size) and sent + the JDBC fetch buffers
+ * writer being copied into its columnar request (about 1x the float size) and sent + the JDBC fetch buffers
  * (source.fetch_size rows per reader). Measured: 1M x 128 rows, P=16, builds in -Xmx256m (docs/benchmarks.md).
  *
  * <p>Writes use insert, not upsert: upsert is a delete plus an insert on the server (slower, and on a fresh
@@ -84,7 +84,8 @@ public final class BuildStep {
             milvus.dropCollection(target);
         }
         listener.phase("create");
-        milvus.createCollection(CollectionSpec.from(target, cfg));
+        CollectionSpec spec = CollectionSpec.from(target, cfg);
+        milvus.createCollection(spec);
         long expectedRows = source.count();
         listener.started(target, expectedRows);
 
@@ -93,7 +94,7 @@ public final class BuildStep {
                 () -> Math.max(expectedRows, stats.read.get()));
         long ts = System.nanoTime();
         listener.phase("stream");
-        new BuildPipeline(cfg, target, source, new RowInsertSink(milvus, target, new RowJson(cfg)), stats, ledger,
+        new BuildPipeline(cfg, target, source, new ColumnarInsertSink(milvus, spec), stats, ledger,
                 listener, expectedRows).run();
         phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
         ledger.check(stats.read.get(), true);
