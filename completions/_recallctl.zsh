@@ -310,7 +310,7 @@ function _picocli_recallctl_build() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
+  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--method'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -337,6 +337,9 @@ function _picocli_recallctl_build() {
       return
       ;;
     '--writers')
+      return
+      ;;
+    '--method')
       return
       ;;
   esac

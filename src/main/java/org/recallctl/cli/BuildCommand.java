@@ -47,6 +47,10 @@ public class BuildCommand implements Callable<Integer> {
     Integer readers;
     @Option(names = "--writers", paramLabel = "N", description = "Parallel Milvus writers (build.writers).")
     Integer writers;
+    @Option(names = "--method", paramLabel = "insert|import", description = "insert: send insert requests; import:"
+            + " write NumPy files per partition and let the Milvus data nodes import them (build.method; needs"
+            + " build.import.*, Milvus 2.3+).")
+    String method;
 
     BuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -58,7 +62,8 @@ public class BuildCommand implements Callable<Integer> {
                 .put("collection.partitions", partitions, "--partitions")
                 .put("build.batch_rows", batchRows, "--batch-rows")
                 .put("build.readers", readers, "--readers")
-                .put("build.writers", writers, "--writers"));
+                .put("build.writers", writers, "--writers")
+                .put("build.method", method, "--method"));
         RecallConfig cfg = loaded.config();
         Log log = common.log(ctx);
         Optional<String> serving;
@@ -78,15 +83,21 @@ public class BuildCommand implements Callable<Integer> {
                 rollback = Optional.empty();
             }
         }
-        log.info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows)", target,
+        log.info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows, method %s)", target,
                 cfg.source().table(), cfg.collection().partitions(), cfg.build().readers(), cfg.build().writers(),
-                cfg.build().batchRows());
+                cfg.build().batchRows(), cfg.build().method().name().toLowerCase(java.util.Locale.ROOT));
         BuildResult result;
         Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
         BuildStep.refuseProtected(target, serving, rollback); // before opening MySQL and Milvus
         try (MysqlItemSource source = MysqlItemSource.open(cfg, cfg.build().readers());
              MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
-            result = new BuildStep(cfg, source, milvus, BuildListener.progress(progress)).run(target, serving, rollback);
+            BuildListener listener = BuildListener.both(BuildListener.progress(progress), new BuildListener() {
+                @Override
+                public void importFilesKept(String where) {
+                    log.warn("import files kept for inspection: %s (remove them when done)", where);
+                }
+            });
+            result = new BuildStep(cfg, source, milvus, listener).run(target, serving, rollback);
         }
         if (json.enabled()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -130,8 +141,8 @@ public class BuildCommand implements Callable<Integer> {
         Table phases = new Table("PHASE", "SECONDS");
         r.phaseSeconds().forEach((k, v) -> phases.row(k, String.format("%.2f", v)));
         phases.print(out);
-        out.println("(read, decode, queue_wait, convert, insert are thread-seconds summed over readers/writers;"
-                + " stream, flush, index, total are wall time)");
+        out.println("(read, decode, queue_wait, convert, insert, build_threads_cpu are thread-seconds summed over"
+                + " readers/writers; stream, publish, import, flush, index, total are wall time)");
         out.flush();
     }
 }

@@ -64,7 +64,7 @@ public final class MilvusGateway implements AutoCloseable {
     private final int maxRetries;
     private final long maxRetryMs;
     private AsyncSearchChannel asyncSearch; // opened by the first searchAsync; guarded by this
-    private InsertChannel inserts; // opened by the first columnar insert; guarded by this
+    private WriteChannel writes; // opened by the first columnar insert or import; guarded by this
 
     private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri, int maxRetries,
                           long maxRetryMs) {
@@ -413,14 +413,61 @@ public final class MilvusGateway implements AutoCloseable {
      */
     public void insert(String collection, String partition, InsertColumns columns) {
         run("insert " + columns.rows() + " rows into " + collection + "/" + partition,
-                () -> insertChannel().insert(collection, partition, columns));
+                () -> writeChannel().insert(collection, partition, columns));
     }
 
-    private synchronized InsertChannel insertChannel() {
-        if (inserts == null) {
-            inserts = new InsertChannel(connectConfig, maxRetries, maxRetryMs);
+    private synchronized WriteChannel writeChannel() {
+        if (writes == null) {
+            writes = new WriteChannel(connectConfig, maxRetries, maxRetryMs);
         }
-        return inserts;
+        return writes;
+    }
+
+    /**
+     * Fails with a ConfigException (exit 2) when the server has no bulk import (milvus-lite answers the gRPC
+     * Import with UNIMPLEMENTED), before any file is written. Probes with an import of no files, which a server
+     * that imports refuses as an empty request without starting anything.
+     */
+    public void requireImport(String collection) {
+        try {
+            writeChannel().startImport(collection, "", List.of());
+        } catch (io.milvus.shaded.io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.milvus.shaded.io.grpc.Status.Code.UNIMPLEMENTED) {
+                throw new org.recallctl.error.ConfigException("Milvus at " + uri + " has no bulk import (gRPC Import"
+                        + " answered UNIMPLEMENTED; milvus-lite has none): use --method insert (build.method: insert)");
+            }
+            throw MilvusErrors.translate(e, uri, "check bulk import support");
+        } catch (RuntimeException e) {
+            if (MilvusErrors.isUnreachable(e)) {
+                throw MilvusErrors.translate(e, uri, "check bulk import support");
+            }
+            // a server that imports refuses an empty import request: that is the answer we wanted
+        }
+    }
+
+    /** Starts one bulk import job of {@code files} into {@code partition}; returns the server's task ids. */
+    public List<Long> startImport(String collection, String partition, List<String> files) {
+        return call("start importing " + files.size() + " files into " + collection + "/" + partition,
+                () -> writeChannel().startImport(collection, partition, files));
+    }
+
+    /** The state of one import task. */
+    public ImportProgress importState(long task) {
+        var r = call("get the state of import task " + task, () -> writeChannel().importState(task));
+        String reason = "";
+        int percent = 0;
+        for (var kv : r.getInfosList()) {
+            if ("failed_reason".equals(kv.getKey())) {
+                reason = kv.getValue();
+            } else if ("progress_percent".equals(kv.getKey())) {
+                try {
+                    percent = Integer.parseInt(kv.getValue().trim());
+                } catch (NumberFormatException ignored) {
+                    // not a number on this server version: keep 0
+                }
+            }
+        }
+        return new ImportProgress(task, r.getState().name().replace("Import", ""), r.getRowCount(), percent, reason);
     }
 
     /** Idempotent write: a retried batch replaces rows instead of duplicating them. */
@@ -577,8 +624,8 @@ public final class MilvusGateway implements AutoCloseable {
             if (asyncSearch != null) {
                 asyncSearch.close();
             }
-            if (inserts != null) {
-                inserts.close();
+            if (writes != null) {
+                writes.close();
             }
         }
         try {

@@ -8,6 +8,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
 import org.recallctl.error.ConfigException;
 import org.recallctl.milvus.CollectionSpec;
+import org.recallctl.milvus.ImportStorage;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.source.ItemSource;
@@ -92,12 +93,17 @@ public final class BuildStep {
         BuildStatistics stats = new BuildStatistics(partitions);
         RejectLedger ledger = new RejectLedger(cfg.thresholds().maxBadRows(), partitions, target,
                 () -> Math.max(expectedRows, stats.read.get()));
-        long ts = System.nanoTime();
-        listener.phase("stream");
-        new BuildPipeline(cfg, target, source, new ColumnarInsertSink(milvus, spec), stats, ledger,
-                listener, expectedRows).run();
-        phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
-        ledger.check(stats.read.get(), true);
+        if (cfg.build().method() == RecallConfig.BuildMethod.IMPORT) {
+            milvus.requireImport(target); // before any file is written
+            streamAndImport(target, spec, stats, ledger, expectedRows, phases);
+        } else {
+            long ts = System.nanoTime();
+            listener.phase("stream");
+            new BuildPipeline(cfg, target, source, new ColumnarInsertSink(milvus, spec), stats, ledger,
+                    listener, expectedRows).run();
+            phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
+            ledger.check(stats.read.get(), true);
+        }
 
         long tf = System.nanoTime();
         listener.phase("flush");
@@ -117,5 +123,44 @@ public final class BuildStep {
         all.put("total", total);
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
                 ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index);
+    }
+
+    /**
+     * build.method import: the same stream and validation into per-partition NumPy files, then one import job per
+     * partition. The files are removed after a good import and kept (and reported) after a failure.
+     */
+    private void streamAndImport(String target, CollectionSpec spec, BuildStatistics stats, RejectLedger ledger,
+                                 long expectedRows, Map<String, Double> phases) {
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        boolean imported = false;
+        ImportStorage storage = ImportStorage.open(cfg.build().imports(), target, runId);
+        ImportFileSink files = new ImportFileSink(spec, storage);
+        try {
+            long ts = System.nanoTime();
+            listener.phase("stream");
+            new BuildPipeline(cfg, target, source, files, stats, ledger, listener, expectedRows).run();
+            List<ImportFileSink.Partition> written = files.close();
+            phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
+            ledger.check(stats.read.get(), true);
+            phases.putAll(new BulkImport(milvus, storage, target, cfg.build().imports().timeoutS() * 1000L, listener)
+                    .run(written));
+            imported = true;
+        } finally {
+            try {
+                files.close();
+            } catch (RuntimeException ignored) {
+                // a file that cannot be closed after another failure: that failure is the one to report
+            }
+            if (imported) {
+                try {
+                    storage.remove();
+                } catch (RuntimeException e) {
+                    listener.importFilesKept(storage.kept() + " (could not remove them: " + e.getMessage() + ")");
+                }
+            } else {
+                listener.importFilesKept(storage.kept());
+            }
+            storage.close();
+        }
     }
 }

@@ -375,42 +375,6 @@ public final class RebuildChain {
     }
 
     private static BuildListener both(BuildListener a, BuildListener b) {
-        return new BuildListener() {
-            @Override
-            public void started(String collection, long sourceRows) {
-                a.started(collection, sourceRows);
-                b.started(collection, sourceRows);
-            }
-
-            @Override
-            public void rowsDone(long done, long total) {
-                a.rowsDone(done, total);
-                b.rowsDone(done, total);
-            }
-
-            @Override
-            public void batchWritten(int partition, int rows) {
-                a.batchWritten(partition, rows);
-                b.batchWritten(partition, rows);
-            }
-
-            @Override
-            public void phase(String name) {
-                a.phase(name);
-                b.phase(name);
-            }
-
-            @Override
-            public void index(IndexInfo info) {
-                a.index(info);
-                b.index(info);
-            }
-
-            @Override
-            public void finished() {
-                a.finished();
-                b.finished();
-            }
-        };
+        return BuildListener.both(a, b);
     }
 }

@@ -1,5 +1,9 @@
 package org.recallctl.milvus;
 
+import io.milvus.grpc.GetImportStateRequest;
+import io.milvus.grpc.GetImportStateResponse;
+import io.milvus.grpc.ImportRequest;
+import io.milvus.grpc.ImportResponse;
 import io.milvus.grpc.InsertRequest;
 import io.milvus.grpc.MilvusServiceGrpc;
 import io.milvus.grpc.MutationResult;
@@ -9,10 +13,11 @@ import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import io.milvus.v2.client.ConnectConfig;
 import io.milvus.v2.utils.ClientUtils;
 import io.milvus.v2.utils.RpcUtils;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Columnar inserts over the SDK's generated blocking stub ({@link InsertColumns}), on a channel of the SDK's
+ * The build's write RPCs, columnar inserts and bulk import, over the SDK's generated blocking stub ({@link InsertColumns}), on a channel of the SDK's
  * own making ({@link ClientUtils#getChannel}: same TLS, token and database header), as AsyncSearchChannel does
  * for searches; the answer's status is checked by the SDK's own rule ({@link RpcUtils#handleResponse}).
  *
@@ -21,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * fails at once, as the SDK does for inserts. A retried insert that had in fact landed duplicates rows, which
  * the post-build check's exact per-partition count catches.
  */
-final class InsertChannel implements AutoCloseable {
+final class WriteChannel implements AutoCloseable {
     private final ManagedChannel channel;
     private final MilvusServiceGrpc.MilvusServiceBlockingStub stub;
     private final RpcUtils statuses = new RpcUtils();
@@ -30,7 +35,7 @@ final class InsertChannel implements AutoCloseable {
     private final long maxRetryMs;
     private final String database;
 
-    InsertChannel(ConnectConfig config, int maxRetries, long maxRetryMs) {
+    WriteChannel(ConnectConfig config, int maxRetries, long maxRetryMs) {
         this.channel = new ClientUtils().getChannel(config);
         this.stub = MilvusServiceGrpc.newBlockingStub(channel);
         this.deadlineMs = config.getRpcDeadlineMs();
@@ -67,6 +72,28 @@ final class InsertChannel implements AutoCloseable {
             }
             backoff = Math.min(2_000, backoff * 2);
         }
+    }
+
+    private MilvusServiceGrpc.MilvusServiceBlockingStub once() {
+        return deadlineMs > 0 ? stub.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS) : stub;
+    }
+
+    /** Starts one import job of {@code files} into one partition (gRPC Import); returns its task ids. */
+    List<Long> startImport(String collection, String partition, List<String> files) {
+        ImportRequest.Builder r = ImportRequest.newBuilder().setCollectionName(collection).setPartitionName(partition)
+                .setRowBased(false).addAllFiles(files);
+        if (database != null && !database.isEmpty()) {
+            r.setDbName(database);
+        }
+        ImportResponse resp = once().import_(r.build());
+        statuses.handleResponse("import into " + collection + "/" + partition, resp.getStatus());
+        return resp.getTasksList();
+    }
+
+    GetImportStateResponse importState(long task) {
+        GetImportStateResponse r = once().getImportState(GetImportStateRequest.newBuilder().setTask(task).build());
+        statuses.handleResponse("get the state of import task " + task, r.getStatus());
+        return r;
     }
 
     @Override
