@@ -31,7 +31,7 @@ MAX_AFTER=$(tail -1 "$AFTER"); MEDIAN_AFTER=$(sed -n "$(( ($(wc -l < "$AFTER") +
 GCS=$(grep -c 'Pause' "$WORK/gc.log" || true); FULL=$(grep -c 'Pause Full' "$WORK/gc.log" || true)
 # The live set: what a full (compacting) collection leaves. A young pause that ran out of to-space reports a
 # nearly full heap "after" (garbage not reclaimed yet), which says nothing about how much is live.
-LIVE_MAX=$(grep 'Pause Full' "$WORK/gc.log" | grep -oE '[0-9]+M->[0-9]+M' | sed 's/.*->//; s/M//' | sort -n | tail -1)
+LIVE_MAX=$( (grep 'Pause Full' "$WORK/gc.log" || true) | grep -oE '[0-9]+M->[0-9]+M' | sed 's/.*->//; s/M//' | sort -n | tail -1 || true)
 cp "$WORK/gc.log" "${GC_LOG_COPY:-/tmp/recallctl-build-memory-gc.log}"
 echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB RAM; milvus $MILVUS_FLAVOR"
 echo "rows=$ROWS dim=128 encoding=$ENCODING partitions=$PARTITIONS heap=launcher default ${JAVA_OPTS:+(JAVA_OPTS=$JAVA_OPTS)}"

@@ -64,14 +64,20 @@ public final class BuildStep {
                     + b.readers() + ", " + b.writers() + ", " + b.queueBatches() + ")");
         }
         new PartitionBatcher(cfg.collection().partitions(), b.batchRows(), b.batchBytes()); // validates the bounds before any change
+        // build.import.* is checked before anything changes; nothing is written until the stream starts
+        ImportStorage storage = b.method() == RecallConfig.BuildMethod.IMPORT
+                ? ImportStorage.open(b.imports(), target, Long.toString(System.currentTimeMillis(), 36)) : null;
         try {
-            return execute(target);
+            return execute(target, storage);
         } finally {
+            if (storage != null) {
+                storage.close();
+            }
             listener.finished();
         }
     }
 
-    private BuildResult execute(String target) {
+    private BuildResult execute(String target, ImportStorage storage) {
         long t0 = System.nanoTime();
         int partitions = cfg.collection().partitions();
         Map<String, Double> phases = new LinkedHashMap<>();
@@ -93,9 +99,9 @@ public final class BuildStep {
         BuildStatistics stats = new BuildStatistics(partitions);
         RejectLedger ledger = new RejectLedger(cfg.thresholds().maxBadRows(), partitions, target,
                 () -> Math.max(expectedRows, stats.read.get()));
-        if (cfg.build().method() == RecallConfig.BuildMethod.IMPORT) {
+        if (storage != null) {
             milvus.requireImport(target); // before any file is written
-            streamAndImport(target, spec, stats, ledger, expectedRows, phases);
+            streamAndImport(target, spec, storage, stats, ledger, expectedRows, phases);
         } else {
             long ts = System.nanoTime();
             listener.phase("stream");
@@ -129,11 +135,9 @@ public final class BuildStep {
      * build.method import: the same stream and validation into per-partition NumPy files, then one import job per
      * partition. The files are removed after a good import and kept (and reported) after a failure.
      */
-    private void streamAndImport(String target, CollectionSpec spec, BuildStatistics stats, RejectLedger ledger,
-                                 long expectedRows, Map<String, Double> phases) {
-        String runId = Long.toString(System.currentTimeMillis(), 36);
+    private void streamAndImport(String target, CollectionSpec spec, ImportStorage storage, BuildStatistics stats,
+                                 RejectLedger ledger, long expectedRows, Map<String, Double> phases) {
         boolean imported = false;
-        ImportStorage storage = ImportStorage.open(cfg.build().imports(), target, runId);
         ImportFileSink files = new ImportFileSink(spec, storage);
         try {
             long ts = System.nanoTime();
@@ -160,7 +164,6 @@ public final class BuildStep {
             } else {
                 listener.importFilesKept(storage.kept());
             }
-            storage.close();
         }
     }
 }
