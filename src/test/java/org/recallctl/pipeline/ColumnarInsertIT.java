@@ -30,6 +30,7 @@ import org.recallctl.testing.TestStack;
  * scalar kind read back from Milvus equals the source row.
  */
 @Tag("integration")
+@Tag("full-engine") // exact on milvus-lite and on the real engine
 class ColumnarInsertIT {
     private static final int DIM = 8;
     private static final int ROWS = 600;
