@@ -271,8 +271,8 @@ class BuildStepIT {
         RecallConfig cfg = stack.config(name);
         Path config = stack.writeConfigFile(dir, name, Map.of());
         try (RedisPointerStore pointers = RedisPointerStore.connect(cfg)) {
-            pointers.forceCurrent(name + "_a");
-            pointers.switchTo(Optional.of(name + "_a"), name + "_b", 5); // serving b, rollback a
+            pointers.forceCurrent(name + "_b");
+            pointers.forceHistory(List.of(name + "_a")); // serving b, rollback a
             try {
                 CliRun serving = Cli.withConfig(config, "build", "--collection", name + "_b");
                 assertThat(serving.exitCode()).as(serving.toString()).isEqualTo(ExitCodes.CHECK_REFUSED);
