@@ -24,7 +24,7 @@ set +e
 # in G1) every 30 s while the build runs: it frees garbage and does not raise the peak RSS.
 (
     sleep 20
-    while pid=$(pgrep -f -- "--collection ${NAME}_x" | head -1) && [[ -n "$pid" ]]; do
+    while pid=$(pgrep -f -- "java.*--collection ${NAME}_x" | head -1) && [[ -n "$pid" ]]; do
         jcmd "$pid" GC.run >/dev/null 2>&1 || true
         sleep 30
     done
