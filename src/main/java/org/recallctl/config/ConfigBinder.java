@@ -102,7 +102,15 @@ final class ConfigBinder {
         }
         var build = new RecallConfig.Build(intIn("build.batch_rows", 1, 1_000_000), batchBytes,
                 intIn("build.readers", 1, 64), intIn("build.writers", 1, 64), intIn("build.queue_batches", 1, 10_000),
-                intIn("build.lock_ttl_s", 5, 86_400));
+                intIn("build.lock_ttl_s", 5, 86_400),
+                RecallConfig.BuildMethod.valueOf(str("build.method").toUpperCase(java.util.Locale.ROOT)),
+                new RecallConfig.Import(str("build.import.storage"), str("build.import.local_dir"),
+                        intIn("build.import.timeout_s", 1, 604_800),
+                        new RecallConfig.S3(str("build.import.s3.endpoint"), str("build.import.s3.bucket"),
+                                str("build.import.s3.prefix"), str("build.import.s3.region"),
+                                secret("build.import.s3.access_key", "build.import.s3.access_key_file"),
+                                secret("build.import.s3.secret_key", "build.import.s3.secret_key_file"),
+                                bool("build.import.s3.path_style"))));
         return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
                 retention, alert, build);
     }

@@ -112,6 +112,23 @@ public final class ConfigSchema {
         integer("build.writers", "2", "parallel Milvus insert writers");
         integer("build.queue_batches", "8", "batches buffered between readers and writers (backpressure)");
         integer("build.lock_ttl_s", "60", "run lock lifetime; renewed while running, expires if the run dies");
+        choice("build.method", "insert", "insert: recallctl sends insert requests; import: recallctl writes NumPy files"
+                + " per partition and the Milvus data nodes import them (Milvus 2.3+, not milvus-lite)", "insert", "import");
+        choice("build.import.storage", "local", "where import files go: local (build.import.local_dir, a path the data"
+                + " nodes read too) or s3 (the bucket Milvus uses as its object storage)", "local", "s3");
+        str("build.import.local_dir", "", "storage local: ABSOLUTE directory shared with the Milvus data nodes (same"
+                + " host for a standalone server, NFS/GlusterFS for a cluster); files are removed after a good import");
+        integer("build.import.timeout_s", "7200", "how long to wait for the import jobs to complete");
+        str("build.import.s3.endpoint", "", "storage s3: endpoint URL, e.g. http://minio:9000 (empty = AWS for the region)");
+        str("build.import.s3.bucket", "", "storage s3: Milvus's own bucket (minio.bucketName in milvus.yaml)");
+        str("build.import.s3.prefix", "recallctl-import", "storage s3: key prefix for import files inside that bucket");
+        str("build.import.s3.region", "us-east-1", "storage s3: region");
+        secret("build.import.s3.access_key", "", "storage s3: access key id: prefer RECALLCTL_BUILD_IMPORT_S3_ACCESS_KEY");
+        path("build.import.s3.access_key_file", "", "file holding the access key id");
+        secret("build.import.s3.secret_key", "", "storage s3: secret key: prefer RECALLCTL_BUILD_IMPORT_S3_SECRET_KEY");
+        path("build.import.s3.secret_key_file", "", "file holding the secret key");
+        bool("build.import.s3.path_style", "true", "storage s3: path-style URLs (MinIO, SeaweedFS); false for AWS"
+                + " virtual-hosted style");
     }
 
     private static final ConfigSchema INSTANCE = new ConfigSchema();

@@ -41,7 +41,11 @@ public final class SecretSlots {
             new Slot("milvus.token", "milvus.token_file", Kind.VALUE, c -> c.milvus().token().reveal()),
             new Slot("redis.password", "redis.password_file", Kind.VALUE, c -> c.redis().password().reveal()),
             new Slot("redis.url", null, Kind.URL_CREDENTIALS, c -> c.redis().url()),
-            new Slot("alert.webhook_url", "alert.webhook_url_file", Kind.SECRET_URL, c -> c.alert().webhookUrl().reveal()));
+            new Slot("alert.webhook_url", "alert.webhook_url_file", Kind.SECRET_URL, c -> c.alert().webhookUrl().reveal()),
+            new Slot("build.import.s3.access_key", "build.import.s3.access_key_file", Kind.VALUE,
+                    c -> c.build().imports().s3().accessKey().reveal()),
+            new Slot("build.import.s3.secret_key", "build.import.s3.secret_key_file", Kind.VALUE,
+                    c -> c.build().imports().s3().secretKey().reveal()));
 
     /** Query parameters whose value is a credential. */
     private static final Pattern SECRET_QUERY = Pattern.compile(

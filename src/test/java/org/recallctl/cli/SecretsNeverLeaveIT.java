@@ -176,6 +176,8 @@ class SecretsNeverLeaveIT {
         s.env.put("RECALLCTL_REDIS_PASSWORD", s.real("redis.password", redisPasswords[0]));
         s.env.put("RECALLCTL_MILVUS_TOKEN", "root:" + s.secret("milvus.token"));
         s.env.put("RECALLCTL_ALERT_WEBHOOK_URL", webhook(s.secret("alert.webhook_url")));
+        s.env.put("RECALLCTL_BUILD_IMPORT_S3_ACCESS_KEY", s.secret("build.import.s3.access_key"));
+        s.env.put("RECALLCTL_BUILD_IMPORT_S3_SECRET_KEY", s.secret("build.import.s3.secret_key"));
         return s.written();
     }
 
@@ -186,6 +188,8 @@ class SecretsNeverLeaveIT {
         s.settings.put("redis.password_file", s.file("redis-pw", s.real("redis.password_file", redisPasswords[1])).toString());
         s.settings.put("milvus.token_file", s.file("milvus-token", s.secret("milvus.token_file")).toString());
         s.settings.put("alert.webhook_url_file", s.file("hook-url", webhook(s.secret("alert.webhook_url_file"))).toString());
+        s.settings.put("build.import.s3.access_key_file", s.file("s3-ak", s.secret("build.import.s3.access_key_file")).toString());
+        s.settings.put("build.import.s3.secret_key_file", s.file("s3-sk", s.secret("build.import.s3.secret_key_file")).toString());
         return s.written();
     }
 
