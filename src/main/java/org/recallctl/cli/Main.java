@@ -18,6 +18,7 @@ public final class Main {
             // third-party logs (Milvus SDK, gRPC, Hikari) at info when the operator asks for detail
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
             System.setProperty("org.slf4j.simpleLogger.log.io.milvus", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.redis.clients.jedis", "warn");
         }
         GRPC_LOG.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.SEVERE);
         int code = CommandLineFactory.create(CliContext.system()).execute(args);
