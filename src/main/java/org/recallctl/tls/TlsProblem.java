@@ -24,7 +24,8 @@ public final class TlsProblem {
         for (Throwable c : chain(t)) {
             String m = String.valueOf(c.getMessage());
             if (c instanceof SSLException || c instanceof java.security.cert.CertificateException
-                    || m.contains("PKIX path") || m.contains("identity check failed")) {
+                    || m.contains("PKIX path") || m.contains("identity check failed")
+                    || m.contains("identity verification failed")) {
                 tls = c;
                 if (describe(m) != null) {
                     return Optional.of(describe(m));
@@ -35,12 +36,13 @@ public final class TlsProblem {
     }
 
     private static String describe(String m) {
-        if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")) {
-            return "the server's certificate is not signed by a trusted CA (PKIX path building failed)";
+        if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")
+                || m.contains("does not chain with any of the trust anchors")) {
+            return "the server's certificate is not signed by a trusted CA (" + clean(m) + ")";
         }
         if (m.contains("No subject alternative") || m.contains("No name matching") || m.contains("identity check failed")
-                || m.contains("does not match")) {
-            return "the server's certificate is not valid for this host name (" + clean(m) + ")";
+                || m.contains("identity verification failed") || m.contains("does not match")) {
+            return "the server's certificate is not valid for this host name (" + clean(m).replaceAll("\\.$", "") + ")";
         }
         if (m.contains("certificate_expired") || m.contains("validity check failed") || m.contains("NotAfter")) {
             return "the server's certificate has expired (" + clean(m) + ")";
