@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.HashSet;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,34 +67,34 @@ class RedisTopologyIT {
             assertThat(store.url()).startsWith("sentinel".equals(name) ? "sentinel master 'recallctl' via 127.0.0.1:"
                     : "cluster 127.0.0.1:");
             PointerKeys k = store.keys();
-            assertThat(new HashSet<>(List.of(slot(k.current()), slot(k.building()), slot(k.history()), slot(k.lock()))))
+            assertThat(new HashSet<>(k.all().stream().map(RedisTopologyIT::slot).toList()))
                     .as("one cluster slot for every key").hasSize(1);
-
-            store.setBuilding("c_a");
-            store.switchTo(Optional.empty(), "c_a", 5);
-            store.setBuilding("c_b");
-            store.switchTo(Optional.of("c_a"), "c_b", 5);
-            assertThat(store.current()).contains("c_b");
-            assertThat(store.history()).containsExactly("c_a");
-            assertThat(store.building()).isEmpty();
-            // written where the topology keeps it, not in some other Redis
-            assertThat(topology.rawGet(k.current())).contains("c_b");
-
-            assertThatThrownBy(() -> store.switchTo(Optional.of("c_a"), "c_c", 5))
-                    .isInstanceOf(PointerMovedException.class).hasMessageContaining("found 'c_b'");
-            assertThat(store.current()).contains("c_b");
 
             try (RunLock lock = store.acquireLock("rebuild", 30_000, m -> { })) {
                 assertThatThrownBy(() -> store.acquireLock("switch", 30_000, m -> { }))
                         .isInstanceOf(LockHeldException.class).hasMessageContaining("pid " + ProcessHandle.current().pid());
                 assertThat(topology.rawGet(k.lock())).get().asString().contains(lock.info().token());
+
+                store.setBuilding("c_a");
+                store.switchTo(lock, Optional.empty(), "c_a", 5);
+                store.setBuilding("c_b");
+                store.switchTo(lock, Optional.of("c_a"), "c_b", 5);
+                assertThat(store.current()).contains("c_b");
+                assertThat(store.history()).containsExactly("c_a");
+                assertThat(store.building()).isEmpty();
+                // written where the topology keeps it, not in some other Redis
+                assertThat(topology.rawGet(k.current())).contains("c_b");
+
+                assertThatThrownBy(() -> store.switchTo(lock, Optional.of("c_a"), "c_c", 5))
+                        .isInstanceOf(PointerMovedException.class).hasMessageContaining("found 'c_b'");
+                assertThat(store.current()).contains("c_b");
+
+                store.rollbackTo(lock, Optional.of("c_b"), "c_a");
+                assertThat(store.current()).contains("c_a");
+                assertThat(topology.rawGet(k.current())).contains("c_a");
+                assertThat(store.history()).isEmpty();
             }
             assertThat(store.lockHolder()).isEmpty();
-
-            store.rollbackTo(Optional.of("c_b"), "c_a");
-            assertThat(store.current()).contains("c_a");
-            assertThat(topology.rawGet(k.current())).contains("c_a");
-            assertThat(store.history()).isEmpty();
             store.deleteAll();
             assertThat(topology.rawGet(k.current())).isEmpty();
         }
@@ -108,11 +107,11 @@ class RedisTopologyIT {
         String pipeline = TestStack.unique("topocli");
         Map<String, String> settings = small(topology, Map.of());
         RecallConfig cfg = topology.stack().load(pipeline, settings).config();
-        CollectionFixture.build(cfg, pipeline + "_a", 200, "FLAT", Map.of());
-        CollectionFixture.build(cfg, pipeline + "_b", 200, "FLAT", Map.of());
+        CollectionFixture.build(cfg, pipeline + "_blue", 200, "FLAT", Map.of());
+        CollectionFixture.build(cfg, pipeline + "_green", 200, "FLAT", Map.of());
         String conf = topology.stack().writeConfigFile(dir, pipeline, settings).toString();
-        String a = pipeline + "_a";
-        String b = pipeline + "_b";
+        String a = pipeline + "_blue"; // outside the naming scheme: retention leaves them alone
+        String b = pipeline + "_green";
 
         CliRun first = Cli.run("switch", "--config", conf, "--to", a, "-q");
         assertThat(first.exitCode()).as(first.toString()).isZero();
