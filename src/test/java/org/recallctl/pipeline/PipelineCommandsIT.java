@@ -127,14 +127,14 @@ class PipelineCommandsIT {
             assertThat(p.building()).isEmpty();
             assertThat(p.lockHolder()).isEmpty();
             assertThat(p.history()).isEmpty();
-            // milvus-lite reports a collection without an index as Loaded even after a release: read the decision
-            JsonNode r = Json.mapper().readTree(java.nio.file.Files.readString(report));
-            assertThat(r.get("exit_code").asInt()).isEqualTo(130);
-            assertThat(r.get("decisions").toString()).contains("released " + building.get());
             assertThat(alerts).as(run.stderr()).hasSize(1);
             JsonNode alert = Json.mapper().readTree(alerts.get(0));
             assertThat(alert.get("outcome").asText()).isEqualTo("interrupted");
             assertThat(alert.get("exit_code").asInt()).isEqualTo(130);
+            // milvus-lite reports a collection without an index as Loaded even after a release: read the decision
+            JsonNode r = Json.mapper().readTree(java.nio.file.Files.readString(report));
+            assertThat(r.get("exit_code").asInt()).isEqualTo(130);
+            assertThat(r.get("decisions").toString()).contains("released " + building.get());
         } finally {
             hook.stop(0);
         }
