@@ -58,7 +58,7 @@ public class BuildCommand implements Callable<Integer> {
                 .put("build.writers", writers, "--writers"));
         RecallConfig cfg = loaded.config();
         Log log = common.log(ctx);
-        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
         BuildResult result;
         try {
             result = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC())

@@ -36,7 +36,7 @@ public class RebuildCommand implements Callable<Integer> {
     public Integer call() {
         RecallConfig cfg = common.load(ctx, CommonOptions.Flags.none()).config();
         Log log = common.log(ctx);
-        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())

@@ -1,6 +1,7 @@
 package org.recallctl.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
@@ -44,6 +45,9 @@ import picocli.CommandLine.Spec;
 public class RecallCtl implements Runnable {
     @Spec
     CommandSpec spec;
+    /** --config, --set, -v, -q, --json: inherited by every subcommand, so they work before and after its name. */
+    @Mixin
+    GlobalOptions global;
 
     @Override
     public void run() {

@@ -33,7 +33,7 @@ public class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         RecallConfig cfg = common.load(ctx, CommonOptions.Flags.none()).config();
         Log log = common.log(ctx);
-        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
         RollbackStep.Result r;
         try {
             r = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC()).run(new RollbackOperation(progress), report.file());

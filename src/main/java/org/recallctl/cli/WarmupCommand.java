@@ -48,7 +48,7 @@ public class WarmupCommand implements Callable<Integer> {
             r = new WarmupStep(cfg, ctx.connections().milvusWrites(cfg),
                     ctx.connections().milvusReads(cfg, cfg.search().timeoutMs()),
                     random ? null : ctx.connections().source(cfg), log,
-                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet)).run(target);
+                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet())).run(target);
         } finally {
             ctx.connections().endCommand();
         }
