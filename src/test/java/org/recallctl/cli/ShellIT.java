@@ -60,4 +60,50 @@ class ShellIT {
             System.err.println("cleanup failed: " + e.getMessage());
         }
     }
+
+    /**
+     * Issue 10 §1: every command, not only search, takes its connections from the shell's session: a second
+     * round of status, check, switch and build opens nothing new. Fails when a command opens its own.
+     */
+    @Test
+    void everyCommandReusesTheShellsWarmConnections() {
+        String name = TestStack.unique("shellall");
+        var cfg = stack.config(name);
+        CollectionFixture.build(cfg, name + "_a", 200, "FLAT", Map.of());
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.forceCurrent(name + "_a");
+        }
+        Path config = stack.writeConfigFile(dir, name, Map.of());
+        String round = "status --config " + config + "\ncheck --config " + config + "\nswitch --config " + config
+                + " --to " + name + "_a\nbuild --config " + config + " --collection " + name + "_b\n"
+                + "switch --config " + config + " --to " + name + "_b\n";
+        int once = opened(round, 1);
+        int twice = opened(round.replace(name + "_b", name + "_c") + round.replace(name + "_b", name + "_d"), 2);
+        assertThat(once).isPositive();
+        assertThat(twice).as("the second round opened no connection").isEqualTo(once);
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            for (String c : m.listCollections()) {
+                if (c.startsWith(name)) {
+                    m.dropCollection(c);
+                }
+            }
+            p.deleteAll();
+        } catch (RuntimeException e) {
+            System.err.println("cleanup failed: " + e.getMessage());
+        }
+    }
+
+    private int opened(String script, int rounds) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (Connections session = Connections.session()) {
+            CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), null,
+                    false, new Redactor(), new ByteArrayInputStream((script + "quit\n").getBytes(StandardCharsets.UTF_8)),
+                    session);
+            int code = CommandLineFactory.create(ctx).execute("shell", "--history-file", dir.resolve("h" + rounds).toString());
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(err.toString()).doesNotContain("error:");
+            return session.openedCount();
+        }
+    }
 }

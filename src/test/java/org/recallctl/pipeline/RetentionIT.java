@@ -186,12 +186,12 @@ class RetentionIT {
         String g1 = name + "_20240101000000";
         String g2 = name + "_20240102000000";
         String unmarked = name + "_20230101000000";
-        CollectionFixture.build(c, g1, 300, "FLAT", Map.of());
-        CollectionFixture.build(c, g2, 300, "FLAT", Map.of());
         try (RedisPointerStore p = RedisPointerStore.connect(c); MilvusGateway m = MilvusGateway.forWrites(c.milvus())) {
             m.createCollection(new CollectionSpec(unmarked, c.source().dimension(), c.collection().metric(), "id", "v",
                     List.of(), 1));
+            CollectionFixture.build(c, g1, 300, "FLAT", Map.of());
             assertThat(Cli.run(env, "switch", "--to", g1).exitCode()).isZero();
+            CollectionFixture.build(c, g2, 300, "FLAT", Map.of()); // built just before its switch, as a build is
             CliRun sw = Cli.run(env, "switch", "--to", g2);
             assertThat(sw.exitCode()).as(sw.toString()).isZero();
             long switchedAt = System.nanoTime();
