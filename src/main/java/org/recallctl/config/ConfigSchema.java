@@ -23,7 +23,8 @@ public final class ConfigSchema {
     private ConfigSchema() {
         str("pipeline.name", "items", "pipeline name; part of the Redis key names (hash tag {name})");
 
-        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database");
+        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database "
+                + "(credentials in it, user:pw@ or ?password=, win over source.user/password and are never printed)");
         str("source.user", "recallctl", "database user");
         secret("source.password", "", "database password: prefer RECALLCTL_SOURCE_PASSWORD or source.password_file");
         path("source.password_file", "", "file holding the database password (relative to this config file)");
@@ -36,6 +37,8 @@ public final class ConfigSchema {
         bool("source.normalize", "false", "L2-normalize vectors while building (rejects zero vectors)");
         integer("source.fetch_size", "5000", "rows per network round trip when streaming (server-side cursor)");
         integer("source.connect_timeout_ms", "5000", "connect timeout for MySQL");
+        path("source.ca_file", "", "CA certificate (PEM) to verify the database server with; implies sslMode=VERIFY_IDENTITY "
+                + "unless source.jdbc_url sets VERIFY_CA or VERIFY_IDENTITY itself");
 
         str("milvus.write_uri", "http://127.0.0.1:19531", "Milvus endpoint for writes (create, insert, index, load)");
         str("milvus.read_uri", "", "Milvus endpoint for searches; empty = milvus.write_uri");
@@ -51,14 +54,30 @@ public final class ConfigSchema {
         integer("milvus.index_timeout_s", "1800", "how long to wait for an index build");
         integer("milvus.load_timeout_s", "600", "how long to wait for a collection to load");
 
-        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS)");
+        choice("redis.mode", "standalone", "standalone: one server at redis.url; sentinel: the master that "
+                + "redis.sentinels know as redis.master_name; cluster: a Redis Cluster reached through redis.nodes",
+                "standalone", "sentinel", "cluster");
+        str("redis.url", "redis://127.0.0.1:16379", "mode standalone: Redis URL (rediss:// for TLS); unused in the other modes; "
+                + "a password in it (redis://:pw@host, redis://user:pw@host) is used when redis.password is empty, and never printed");
         str("redis.user", "", "Redis ACL user; empty = default user");
         secret("redis.password", "", "Redis password: prefer RECALLCTL_REDIS_PASSWORD or redis.password_file");
         path("redis.password_file", "", "file holding the Redis password");
+        list("redis.sentinels", "", "mode sentinel: sentinel addresses host:port (one is enough, list a few)");
+        str("redis.master_name", "", "mode sentinel: the name the sentinels monitor the master under");
+        str("redis.sentinel_user", "", "mode sentinel: ACL user for the sentinels; empty = default user");
+        secret("redis.sentinel_password", "", "mode sentinel: the sentinels' own password (their requirepass): "
+                + "prefer RECALLCTL_REDIS_SENTINEL_PASSWORD or redis.sentinel_password_file");
+        path("redis.sentinel_password_file", "", "file holding the sentinels' password");
+        list("redis.nodes", "", "mode cluster: cluster nodes host:port to start from (the rest are discovered)");
+        bool("redis.tls", "false", "use TLS to every Redis server and sentinel (a rediss:// redis.url implies it)");
+        path("redis.ca_file", "", "CA certificate (PEM) that signed the Redis servers' certificates; empty = the JVM's trust store");
+        integer("redis.failover_wait_ms", "15000", "modes sentinel and cluster: how long a command keeps retrying while a "
+                + "failover moves the master");
         integer("redis.timeout_ms", "2000", "connect and socket timeout");
         str("redis.key_prefix", "recall", "key names are <prefix>:{<pipeline>}:current|building|history|lock");
-        str("redis.current_key", "", "override of key1 (the key the search service reads); empty = derived");
-        str("redis.building_key", "", "override of key2; empty = derived");
+        str("redis.current_key", "", "override of key1 (the key the search service reads); empty = derived; "
+                + "in mode cluster it must contain the {<pipeline>} hash tag");
+        str("redis.building_key", "", "override of key2; empty = derived; in mode cluster it must contain the {<pipeline>} hash tag");
 
         str("collection.base_name", "items", "collection names are <base>_a/<base>_b or <base>_<yyyyMMddHHmmss>");
         choice("collection.naming", "timestamp", "new collection naming: timestamp keeps rollback; alternate is A/B",
@@ -87,6 +106,8 @@ public final class ConfigSchema {
         str("thresholds.max_growth_rows", "", "refuse if the new count is this many rows above the serving one; empty = off");
         str("thresholds.max_growth_pct", "50", "refuse if the new count is this % above the serving one; empty = off");
         str("thresholds.max_bad_rows", "0.1%", "tolerated rejected rows: a count (100) or a percentage (0.1%)");
+        str("thresholds.max_source_drift", "1%", "tolerated change of the live table while a build reads it (rows "
+                + "inserted or deleted meanwhile): a count or a percentage of the rows read");
 
         integer("warmup.max_queries", "500", "stop warming after this many simulated queries");
         integer("warmup.window", "50", "queries per window when testing whether p99 has settled");
@@ -96,7 +117,9 @@ public final class ConfigSchema {
         integer("retention.keep", "2", "generations kept: the serving one plus keep-1 history entries for rollback (marked collections only)");
         integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch; then the next run or prune releases it");
 
-        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert");
+        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert. Secret "
+                + "(it usually carries a token): prefer RECALLCTL_ALERT_WEBHOOK_URL or alert.webhook_url_file");
+        path("alert.webhook_url_file", "", "file holding the webhook URL");
         bool("alert.on_success", "false", "also alert on success");
         integer("alert.timeout_ms", "3000", "webhook timeout");
 
@@ -106,6 +129,23 @@ public final class ConfigSchema {
         integer("build.writers", "2", "parallel Milvus insert writers");
         integer("build.queue_batches", "8", "batches buffered between readers and writers (backpressure)");
         integer("build.lock_ttl_s", "60", "run lock lifetime; renewed while running, expires if the run dies");
+        choice("build.method", "insert", "insert: recallctl sends insert requests; import: recallctl writes NumPy files"
+                + " per partition and the Milvus data nodes import them (Milvus 2.3+, not milvus-lite)", "insert", "import");
+        choice("build.import.storage", "local", "where import files go: local (build.import.local_dir, a path the data"
+                + " nodes read too) or s3 (the bucket Milvus uses as its object storage)", "local", "s3");
+        str("build.import.local_dir", "", "storage local: ABSOLUTE directory shared with the Milvus data nodes (same"
+                + " host for a standalone server, NFS/GlusterFS for a cluster); files are removed after a good import");
+        integer("build.import.timeout_s", "7200", "how long to wait for the import jobs to complete");
+        str("build.import.s3.endpoint", "", "storage s3: endpoint URL, e.g. http://minio:9000 (empty = AWS for the region)");
+        str("build.import.s3.bucket", "", "storage s3: Milvus's own bucket (minio.bucketName in milvus.yaml)");
+        str("build.import.s3.prefix", "recallctl-import", "storage s3: key prefix for import files inside that bucket");
+        str("build.import.s3.region", "us-east-1", "storage s3: region");
+        secret("build.import.s3.access_key", "", "storage s3: access key id: prefer RECALLCTL_BUILD_IMPORT_S3_ACCESS_KEY");
+        path("build.import.s3.access_key_file", "", "file holding the access key id");
+        secret("build.import.s3.secret_key", "", "storage s3: secret key: prefer RECALLCTL_BUILD_IMPORT_S3_SECRET_KEY");
+        path("build.import.s3.secret_key_file", "", "file holding the secret key");
+        bool("build.import.s3.path_style", "true", "storage s3: path-style URLs (MinIO, SeaweedFS); false for AWS"
+                + " virtual-hosted style");
     }
 
     private static final ConfigSchema INSTANCE = new ConfigSchema();

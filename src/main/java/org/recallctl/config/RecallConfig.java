@@ -14,9 +14,12 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
 
     public enum Naming { TIMESTAMP, ALTERNATE }
 
+    /** How recallctl finds the Redis master: one server, through Sentinel, or a Redis Cluster. */
+    public enum RedisMode { STANDALONE, SENTINEL, CLUSTER }
+
     public record Source(String jdbcUrl, String user, Secret password, String table, String idColumn,
                          String vectorColumn, Encoding encoding, int dimension, String where, boolean normalize,
-                         int fetchSize, int connectTimeoutMs) {
+                         int fetchSize, int connectTimeoutMs, String caFile) {
     }
 
     public record Milvus(String writeUri, String readUri, Secret token, String database, boolean tls, String caFile,
@@ -24,8 +27,15 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
                          int loadTimeoutS) {
     }
 
+    /**
+     * {@code url} is used in mode standalone; {@code sentinels} + {@code masterName} (+ the sentinels' own
+     * credentials) in mode sentinel; {@code nodes} in mode cluster. {@code user}/{@code password} are the data
+     * nodes' credentials in every mode; {@code tls} is on for a rediss:// URL or {@code redis.tls}.
+     */
     public record Redis(String url, String user, Secret password, int timeoutMs, String keyPrefix, String currentKey,
-                        String buildingKey) {
+                        String buildingKey, RedisMode mode, List<HostPort> sentinels, String masterName,
+                        String sentinelUser, Secret sentinelPassword, List<HostPort> nodes, boolean tls, String caFile,
+                        int failoverWaitMs) {
     }
 
     public record Collection(String baseName, Naming naming, int partitions, Metric metric, String idField,
@@ -39,7 +49,8 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     }
 
     public record Thresholds(long minRows, OptionalLong maxShrinkRows, OptionalDouble maxShrinkPct,
-                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows) {
+                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows,
+                             Tolerance maxSourceDrift) {
     }
 
     public record Warmup(int maxQueries, int window, double settlePct, int timeoutS) {
@@ -51,10 +62,27 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     public record Alert(Secret webhookUrl, boolean onSuccess, int timeoutMs) {
     }
 
-    public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS) {
+    public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS,
+                        BuildMethod method, Import imports) {
     }
 
+    /** How the rows reach Milvus: insert requests from recallctl, or files the data nodes import. */
+    public enum BuildMethod { INSERT, IMPORT }
+
+    /** Bulk import (build.method: import): where the files go and how long the server may take. */
+    public record Import(String storage, String localDir, int timeoutS, S3 s3) {
+        public boolean isS3() {
+            return "s3".equals(storage);
+        }
+    }
+
+    /** The bucket Milvus reads imports from (its own object storage), for build.import.storage: s3. */
+    public record S3(String endpoint, String bucket, String prefix, String region, Secret accessKey,
+                     Secret secretKey, boolean pathStyle) {
+    }
+
+    /** Every secret this config holds, from every slot of {@link SecretSlots}: what the redactor must know. */
     public List<Secret> secrets() {
-        return List.of(source.password(), milvus.token(), redis.password(), alert.webhookUrl());
+        return SecretSlots.secrets(this);
     }
 }

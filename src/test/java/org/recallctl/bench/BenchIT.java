@@ -170,6 +170,7 @@ class BenchIT {
     }
 
     @Test
+    @Tag("full-engine") // runs on milvus-lite and, in bin/test's second phase, on the real engine
     void nlistSweepRebuildsPerValueAndRestoresTheOriginalIndex() throws Exception {
         JsonNode out = sweepEndingOnAnotherNlist();
         JsonNode rows = out.get("results");
@@ -236,6 +237,7 @@ class BenchIT {
      * those run the hook.
      */
     @Test
+    @Tag("full-engine") // runs on milvus-lite and, in bin/test's second phase, on the real engine
     void ctrlCDuringAnNlistSweepPutsTheOriginalIndexBack() throws Exception {
         interruptSweep();
         try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
