@@ -57,6 +57,9 @@ public final class IndexSweep implements AutoCloseable {
         if (!changed.compareAndSet(true, false)) {
             return;
         }
+        // on Ctrl-C the operation runner interrupts the main thread, whose close() lands here: an interrupted
+        // thread fails every gRPC retry at once, so the restore runs with the flag cleared and sets it again
+        boolean interrupted = Thread.interrupted();
         try {
             replace(original.type(), original.params());
             log.info("restored the original index of %s: %s %s", collection, original.type(), original.params());
@@ -64,6 +67,10 @@ public final class IndexSweep implements AutoCloseable {
             log.warn("could not restore the index of %s to %s %s: %s; rebuild it by hand", collection,
                     original.type(), original.params(), e.getMessage());
             throw e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

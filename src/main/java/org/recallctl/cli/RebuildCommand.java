@@ -72,6 +72,7 @@ public class RebuildCommand implements Callable<Integer> {
         t.row("rollback", p.rollbackGivenUp() ? "GIVEN UP until the switch completes (target is the rollback collection)"
                 : p.rollbackAfterSwitch() == null ? "none after the switch (first run)" : "to " + p.rollbackAfterSwitch() + " after the switch");
         t.row("retention drops", p.dropAfterSwitch().isEmpty() ? "nothing" : String.join(", ", p.dropAfterSwitch()));
+        p.notes().stream().filter(n -> n.startsWith("alias ")).forEach(n -> t.row("alias", n.substring("alias ".length())));
         t.row("lock", p.lockHolder() == null ? "free" : "HELD: " + p.lockHolder());
         t.print(ctx.out());
         ctx.out().println("dry run: nothing was changed");
