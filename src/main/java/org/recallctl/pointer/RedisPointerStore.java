@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
+import org.recallctl.error.NetworkCause;
 import org.recallctl.error.LockHeldException;
 import org.recallctl.error.PointerMovedException;
 import org.recallctl.error.RecallctlException;
@@ -123,8 +124,15 @@ public final class RedisPointerStore implements AutoCloseable {
             boolean auth = m.contains("NOAUTH") || m.contains("WRONGPASS");
             throw new DependencyException("redis", (auth ? "Redis at " + url + " refused authentication ("
                     + what + "): " + m + "; check redis.user / RECALLCTL_REDIS_PASSWORD"
-                    : "Redis unreachable at " + url + " (" + what + "): " + m), e);
+                    : "Redis unreachable at " + url + " (" + what + "): " + unreachable(m, e)
+                    + "; is it up? check redis.url"), e);
         }
+    }
+
+    /** Jedis says "Failed to connect to 127.0.0.1:9." and keeps why in the cause. */
+    private static String unreachable(String message, Throwable e) {
+        String reason = NetworkCause.of(e);
+        return reason == null ? message : reason;
     }
 
     public void ping() {
