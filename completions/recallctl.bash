@@ -161,6 +161,7 @@ function _complete_recallctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} switch" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebuild" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_recallctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} prune" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} search" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_recallctl; return $?; fi
@@ -179,25 +180,27 @@ function _complete_recallctl() {
   local cmds4=(switch)
   local cmds5=(rebuild)
   local cmds6=(rollback)
-  local cmds7=(search)
-  local cmds8=(bench)
-  local cmds9=(shell)
-  local cmds10=(config)
-  local cmds11=(demo)
-  local cmds12=(install-cds)
-  local cmds13=(config show)
-  local cmds14=(config validate)
-  local cmds15=(demo seed)
+  local cmds7=(prune)
+  local cmds8=(search)
+  local cmds9=(bench)
+  local cmds10=(shell)
+  local cmds11=(config)
+  local cmds12=(demo)
+  local cmds13=(install-cds)
+  local cmds14=(config show)
+  local cmds15=(config validate)
+  local cmds16=(demo seed)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_config_validate; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_installcds; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_demo; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_config; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_recallctl_shell; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_recallctl_bench; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_recallctl_search; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_recallctl_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_installcds; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_demo; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_config; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_shell; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_recallctl_bench; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_recallctl_search; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_recallctl_prune; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_recallctl_rollback; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_recallctl_rebuild; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_recallctl_switch; return $?; fi
@@ -216,7 +219,7 @@ function _picocli_recallctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="status check build warmup switch rebuild rollback search bench shell config demo install-cds"
+  local commands="status check build warmup switch rebuild rollback prune search bench shell config demo install-cds"
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
@@ -284,11 +287,17 @@ function _picocli_recallctl_check() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--built' '--expect-rejected' '--config' '--set'"
+  local arg_opts="'--report' '--built' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--built')
       return
       ;;
@@ -323,11 +332,17 @@ function _picocli_recallctl_build() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--config' '--set'"
+  local arg_opts="'--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--collection')
       return
       ;;
@@ -407,11 +422,17 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--to' '--expect-current' '--expect-rejected' '--config' '--set'"
+  local arg_opts="'--report' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--to')
       return
       ;;
@@ -488,11 +509,56 @@ function _picocli_recallctl_rollback() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local arg_opts="'--report' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prune` subcommand.
+function _picocli_recallctl_prune() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -910,7 +976,7 @@ function _picocli_recallctl_demo_seed() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--append' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--replace' '--append' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--items' '--dim' '--seed' '--clusters' '--categories' '--encoding' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             "3:a check refused (thresholds, bad rows over tolerance)",
             "4:a dependency is unreachable or failed (MySQL, Redis, Milvus)",
             "5:another run holds the lock",
-            "6:the pointer moved under us (compare-and-set lost)",
+            "6:the pointer moved under us (compare-and-set lost, or the alias is not ours): nothing was switched",
             "130:interrupted"},
         subcommands = {
             StatusCommand.class,
@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             SwitchCommand.class,
             RebuildCommand.class,
             RollbackCommand.class,
+            PruneCommand.class,
             SearchCommand.class,
             BenchCommand.class,
             ShellCommand.class,

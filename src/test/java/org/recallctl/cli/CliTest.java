@@ -20,7 +20,7 @@ import picocli.CommandLine;
 
 class CliTest {
     private static final List<String> COMMANDS = List.of("status", "check", "build", "warmup", "switch", "rebuild",
-            "rollback", "search", "bench", "shell", "config", "demo", "install-cds");
+            "rollback", "prune", "search", "bench", "shell", "config", "demo", "install-cds");
 
     @TempDir
     Path dir;
