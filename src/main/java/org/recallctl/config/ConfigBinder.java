@@ -87,8 +87,9 @@ final class ConfigBinder {
         var build = new RecallConfig.Build(intIn("build.batch_rows", 1, 1_000_000), batchBytes,
                 intIn("build.readers", 1, 64), intIn("build.writers", 1, 64), intIn("build.queue_batches", 1, 10_000),
                 intIn("build.lock_ttl_s", 5, 86_400));
+        var metrics = new RecallConfig.Metrics(path("metrics.textfile"));
         return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
-                retention, alert, build);
+                retention, alert, build, metrics);
     }
 
     private String origin(String key) {
