@@ -47,7 +47,8 @@ public final class MetricsObserver implements RunObserver {
     @Override
     public void finished(RunReport report) {
         try {
-            write(report.toJson());
+            // names only (pipeline, command, collections, step names), but nothing leaves unredacted (COORDINATION)
+            write((ObjectNode) log.redactor().redact(report.toJson()));
         } catch (IOException | UncheckedIOException e) {
             log.warn("could not write the metrics file %s: %s", textfile, e.getMessage());
         }
