@@ -123,6 +123,9 @@ public final class ConfigSchema {
         bool("alert.on_success", "false", "also alert on success");
         integer("alert.timeout_ms", "3000", "webhook timeout");
 
+        path("metrics.textfile", "", "Prometheus text file written after every mutating run, for node_exporter's "
+                + "textfile collector (a *.prom file in its directory); empty = no metrics");
+
         integer("build.batch_rows", "2000", "rows per insert request at most");
         str("build.batch_bytes", "16777216", "bytes per insert request at most (server limit 64 MiB)");
         integer("build.readers", "2", "parallel MySQL readers (key ranges)");
