@@ -40,8 +40,9 @@ public final class Bench {
                          List<BenchRow> results) {
     }
 
+    /** {@code kernel}: the scoring kernel that computed it (null when it came from the cache). */
     public record GroundTruthInfo(boolean cached, String cacheFile, long items, double seconds, double gflops,
-                                  long sourceRows, String checksum) {
+                                  long sourceRows, String checksum, String kernel) {
     }
 
     private final RecallConfig cfg;
@@ -141,7 +142,7 @@ public final class Bench {
             return new Report(collection, index.type(), index.params(), info.rows(), parts, metric,
                     mode.name().toLowerCase(), qs.size(), o.outDir().resolve("queries.json").toString(),
                     new GroundTruthInfo(gt.cached(), gt.cacheFile().toString(), r.items(), r.seconds(), r.gflops(),
-                            gt.data().rows(), gt.data().checksum()),
+                            gt.data().rows(), gt.data().checksum(), gt.kernel()),
                     nlist, perSegment, ParamRules.suggestedNlist(perSegment), rows);
         }
     }

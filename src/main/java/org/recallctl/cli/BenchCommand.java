@@ -163,8 +163,9 @@ public class BenchCommand implements Callable<Integer> {
         o.printf("collection %s: %d rows, %d partitions, %s %s, metric %s, mode %s, %d queries%n", r.collection(),
                 r.rows(), r.partitions(), r.indexType(), r.indexParams(), r.metric(), r.mode(), r.queries());
         var g = r.groundTruth();
-        o.printf("ground truth: %s, %d items x %d queries in %.2f s = %.2f GFLOP/s%n",
-                g.cached() ? "cache hit" : "computed", g.items(), r.queries(), g.seconds(), g.gflops());
+        o.printf("ground truth: %s, %d items x %d queries in %.2f s = %.2f GFLOP/s%s%n",
+                g.cached() ? "cache hit" : "computed", g.items(), r.queries(), g.seconds(), g.gflops(),
+                g.kernel() == null ? "" : ", kernel " + g.kernel());
         Table t = new Table("INDEX", "BUILD", "K", "SETTING", "CONC", "RECALL", "WORST1%", "P50", "P95", "P99", "MAX",
                 "QPS", "ERRORS");
         for (BenchRow b : rows) {
