@@ -575,7 +575,7 @@ function _picocli_recallctl_bench() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-serving' '--load' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads'"
+  local arg_opts="'--config' '--set' '--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--nq' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -617,6 +617,9 @@ function _picocli_recallctl_bench() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '--nq')
       return
       ;;
     '--warmup')
