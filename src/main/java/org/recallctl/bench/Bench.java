@@ -97,7 +97,11 @@ public final class Bench {
             ParamRules.checkParam(o.nlists().isEmpty() ? index.type() : sweepType(index.type()), param);
             Integer nlist = benched.nlist(); // null when not reported: never the configured value as if measured
             if (o.nlists().isEmpty()) {
-                ParamRules.checkValues(param, values, nlist, o.topks());
+                if (nlist != null || benched.configuredNlist() == null) {
+                    ParamRules.checkValues(param, values, nlist, o.topks());
+                } else { // the best guess at what Milvus will check, said as such
+                    ParamRules.checkValues(param, values, benched.configuredNlist(), false, o.topks());
+                }
             } else {
                 ParamRules.checkValues(param, values, null, o.topks());
                 refuseServing(collection, o.allowServing());

@@ -33,11 +33,17 @@ public record BenchedIndex(String type, boolean typeReported, Map<String, String
 
     /** The reported nlist, or null when the server did not report it (or the index has none). */
     public Integer nlist() {
-        if (!paramsReported) {
-            return null;
-        }
+        return paramsReported ? intParam(params, "nlist") : null;
+    }
+
+    /** index.params.nlist from the config: a guess about the built index, for validating nprobe only. */
+    public Integer configuredNlist() {
+        return intParam(configuredParams, "nlist");
+    }
+
+    private static Integer intParam(Map<String, String> p, String name) {
         try {
-            String v = params.get("nlist");
+            String v = p.get(name);
             return v == null ? null : Integer.valueOf(v.trim());
         } catch (NumberFormatException e) {
             return null;
