@@ -49,6 +49,13 @@ public final class BenchChart {
         List<BenchRow> measured = rows.stream().filter(r -> r.m().queries() > 0).toList();
         labels(measured, r -> r.m().qps()).forEach(qps::addAnnotation);
         labels(measured, r -> r.m().p99Ms()).forEach(p99::addAnnotation);
+        // room on both sides, so the labels of points at recall 1.0 (the right edge) are not cut off
+        double lo = measured.stream().mapToDouble(r -> r.m().meanRecall()).min().orElse(0);
+        double hi = measured.stream().mapToDouble(r -> r.m().meanRecall()).max().orElse(1);
+        double pad = Math.max(0.02, hi - lo) * 0.06;
+        for (XYChart c : List.of(qps, p99)) {
+            c.getStyler().setXAxisMin(lo - pad).setXAxisMax(hi + pad);
+        }
         return List.of(qps, p99);
     }
 
