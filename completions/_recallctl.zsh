@@ -166,6 +166,7 @@ function _complete_recallctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} switch" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rebuild" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_recallctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} prune" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} search" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_recallctl; return $?; fi
@@ -183,23 +184,25 @@ function _complete_recallctl() {
   local cmds4=(switch)
   local cmds5=(rebuild)
   local cmds6=(rollback)
-  local cmds7=(search)
-  local cmds8=(bench)
-  local cmds9=(shell)
-  local cmds10=(config)
-  local cmds11=(demo)
-  local cmds12=(config show)
-  local cmds13=(config validate)
-  local cmds14=(demo seed)
+  local cmds7=(prune)
+  local cmds8=(search)
+  local cmds9=(bench)
+  local cmds10=(shell)
+  local cmds11=(config)
+  local cmds12=(demo)
+  local cmds13=(config show)
+  local cmds14=(config validate)
+  local cmds15=(demo seed)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_config_validate; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_demo; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_config; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_recallctl_shell; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_recallctl_bench; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_recallctl_search; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_demo; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_config; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_shell; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_recallctl_bench; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_recallctl_search; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_recallctl_prune; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_recallctl_rollback; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_recallctl_rebuild; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_recallctl_switch; return $?; fi
@@ -216,10 +219,25 @@ function _complete_recallctl() {
 function _picocli_recallctl() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="status check build warmup switch rebuild rollback search bench shell config demo"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local commands="status check build warmup switch rebuild rollback prune search bench shell config demo"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -271,11 +289,23 @@ function _picocli_recallctl_check() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--built' '--expect-rejected'"
+  local arg_opts="'--report' '--built' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--built')
+      return
+      ;;
+    '--expect-rejected')
+      return
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -283,12 +313,6 @@ function _picocli_recallctl_check() {
       return $?
       ;;
     '--set')
-      return
-      ;;
-    '--built')
-      return
-      ;;
-    '--expect-rejected')
       return
       ;;
   esac
@@ -310,19 +334,16 @@ function _picocli_recallctl_build() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--partitions' '--batch-rows' '--readers' '--writers'"
+  local arg_opts="'--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
+    '--report')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
-      ;;
-    '--set')
-      return
       ;;
     '--collection')
       return
@@ -337,6 +358,15 @@ function _picocli_recallctl_build() {
       return
       ;;
     '--writers')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
       return
       ;;
   esac
@@ -357,12 +387,15 @@ function _picocli_recallctl_warmup() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--random-vectors' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection'"
+  local flag_opts="'--random-vectors' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--collection' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--collection')
+      return
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -370,9 +403,6 @@ function _picocli_recallctl_warmup() {
       return $?
       ;;
     '--set')
-      return
-      ;;
-    '--collection')
       return
       ;;
   esac
@@ -394,19 +424,16 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--to' '--expect-current' '--expect-rejected'"
+  local arg_opts="'--report' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
+    '--report')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
-      ;;
-    '--set')
-      return
       ;;
     '--to')
       return
@@ -415,6 +442,15 @@ function _picocli_recallctl_switch() {
       return
       ;;
     '--expect-rejected')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
       return
       ;;
   esac
@@ -435,12 +471,18 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--report'"
+  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -449,12 +491,6 @@ function _picocli_recallctl_rebuild() {
       ;;
     '--set')
       return
-      ;;
-    '--report')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
       ;;
   esac
 
@@ -475,11 +511,56 @@ function _picocli_recallctl_rollback() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local arg_opts="'--report' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `prune` subcommand.
+function _picocli_recallctl_prune() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--report')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -507,22 +588,13 @@ function _picocli_recallctl_search() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-partial' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--item-id' '--vector' '--vector-file' '--random' '--seed' '--mode' '--partitions' '-k' '--topk' '--param' '--filter' '--output-fields'"
+  local flag_opts="'--allow-partial' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--collection' '--item-id' '--vector' '--vector-file' '--random' '--seed' '--mode' '--partitions' '-k' '--topk' '--param' '--filter' '--output-fields' '--config' '--set'"
   local MODE_option_args=("FANOUT" "SINGLE") # --mode values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--collection')
       return
       ;;
@@ -561,6 +633,15 @@ function _picocli_recallctl_search() {
     '--output-fields')
       return
       ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -579,21 +660,12 @@ function _picocli_recallctl_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--allow-serving' '--load' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--nq' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads'"
+  local flag_opts="'--allow-serving' '--load' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--nq' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--collection')
       return
       ;;
@@ -672,6 +744,15 @@ function _picocli_recallctl_bench() {
     '--threads')
       return
       ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -690,8 +771,8 @@ function _picocli_recallctl_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--timing' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--history-file'"
+  local flag_opts="'--timing' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--history-file' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -701,6 +782,15 @@ function _picocli_recallctl_shell() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
       ;;
   esac
 
@@ -717,10 +807,25 @@ function _picocli_recallctl_shell() {
 function _picocli_recallctl_config() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="show validate"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -735,10 +840,25 @@ function _picocli_recallctl_config() {
 function _picocli_recallctl_demo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="seed"
-  local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -756,7 +876,7 @@ function _picocli_recallctl_config_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--origin' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--origin' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
@@ -789,7 +909,7 @@ function _picocli_recallctl_config_validate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
@@ -822,21 +942,12 @@ function _picocli_recallctl_demo_seed() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '--append' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set' '--items' '--dim' '--seed' '--clusters' '--categories' '--encoding'"
+  local flag_opts="'--replace' '--append' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--items' '--dim' '--seed' '--clusters' '--categories' '--encoding' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--set')
-      return
-      ;;
     '--items')
       return
       ;;
@@ -853,6 +964,15 @@ function _picocli_recallctl_demo_seed() {
       return
       ;;
     '--encoding')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
       return
       ;;
   esac

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.recallctl.bench.Bench;
 import org.recallctl.bench.BenchChart;
 import org.recallctl.bench.BenchRow;
@@ -20,6 +22,9 @@ import org.recallctl.error.ExitCodes;
 import org.recallctl.output.Json;
 import org.recallctl.output.Log;
 import org.recallctl.output.Table;
+import org.recallctl.pipeline.BuildOperation;
+import org.recallctl.pipeline.Operation;
+import org.recallctl.pipeline.OperationRunner;
 import org.recallctl.search.FanOutSearcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -123,15 +128,27 @@ public class BenchCommand implements Callable<Integer> {
         Path outDir = out != null ? out : Path.of("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path cache = cacheDir != null ? cacheDir : defaultCache();
         long durationMs = duration == null ? 0 : Math.round(duration * 1000);
-        Bench bench = new Bench(cfg, log);
+        Bench.Options options = new Bench.Options(collection, m, queries, seed, noise, queryFile, ks, paramName, values,
+                concurrency, Math.max(0, warmup), measureQueries != null ? measureQueries : 0, durationMs, nlist,
+                allowServing, load, outDir, cache, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                nq);
         Bench.Report report;
-        try {
-            report = bench.run(new Bench.Options(collection, m, queries, seed, noise, queryFile, ks, paramName, values,
-                    concurrency, Math.max(0, warmup), measureQueries != null ? measureQueries : 0, durationMs, nlist,
-                    allowServing, load, outDir, cache, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
-                    nq));
-        } finally {
-            bench.close();
+        if (nlist.isEmpty()) {
+            report = bench(cfg, log, options);
+        } else {
+            // --nlist rebuilds an index: a mutating operation, under the run lock like a build
+            try {
+                report = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC()).run(Operation.of(
+                        "bench --nlist " + nlist.stream().map(String::valueOf).collect(Collectors.joining(","))
+                                + (collection == null ? "" : " --collection " + collection), true, run -> {
+                            if (collection != null) {
+                                BuildOperation.refuseBuilding(run.pointers(), collection, "rebuild the index of");
+                            }
+                            return run.step("bench", step -> bench(cfg, log, options));
+                        }));
+            } finally {
+                ctx.connections().endCommand();
+            }
         }
         // --measure-queries default: one pass over the query set
         List<BenchRow> rows = report.results();
@@ -163,6 +180,15 @@ public class BenchCommand implements Callable<Integer> {
             print(report, rows, picks, ks, chartFile, outDir, ctx.out());
         }
         return targetRecall != null && picks.size() < ks.size() ? ExitCodes.CHECK_REFUSED : ExitCodes.OK;
+    }
+
+    private static Bench.Report bench(org.recallctl.config.RecallConfig cfg, Log log, Bench.Options options) {
+        Bench bench = new Bench(cfg, log);
+        try {
+            return bench.run(options);
+        } finally {
+            bench.close();
+        }
     }
 
     private void print(Bench.Report r, List<BenchRow> rows, List<Recommender.Choice> picks, List<Integer> ks,

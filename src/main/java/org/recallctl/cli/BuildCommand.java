@@ -3,32 +3,27 @@ package org.recallctl.cli;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.recallctl.config.LoadedConfig;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ExitCodes;
-import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.milvus.Partitions;
 import org.recallctl.output.Json;
 import org.recallctl.output.Log;
 import org.recallctl.output.Progress;
 import org.recallctl.output.Table;
-import org.recallctl.pipeline.BuildListener;
+import org.recallctl.pipeline.BuildOperation;
 import org.recallctl.pipeline.BuildResult;
-import org.recallctl.pipeline.BuildStep;
-import org.recallctl.pipeline.CollectionNaming;
-import org.recallctl.pointer.RedisPointerStore;
-import org.recallctl.source.MysqlItemSource;
+import org.recallctl.pipeline.OperationRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "build", description = {"Build a new collection from the source table: create it with its "
-        + "partitions, stream, validate and insert the rows, flush, index. Does not take the run lock and does not "
-        + "switch anything (rebuild does); refuses the serving and the rollback collection. Exit 3 when more rows "
+        + "partitions, stream, validate and insert the rows, flush, index. Takes the run lock (exit 5 when held) "
+        + "and switches nothing (switch --to or rebuild does); refuses the serving, the rollback and key2's "
+        + "collection; leaves key2 naming the built collection until it is switched to. Exit 3 when more rows "
         + "are bad than thresholds.max_bad_rows allows."})
 public class BuildCommand implements Callable<Integer> {
     private final CliContext ctx;
@@ -36,6 +31,8 @@ public class BuildCommand implements Callable<Integer> {
     CommonOptions common;
     @Mixin
     JsonOption json;
+    @Mixin
+    ReportOption report;
     @Option(names = "--collection", paramLabel = "NAME",
             description = "Collection to build into (default: the next name of collection.naming).")
     String collection;
@@ -61,32 +58,13 @@ public class BuildCommand implements Callable<Integer> {
                 .put("build.writers", writers, "--writers"));
         RecallConfig cfg = loaded.config();
         Log log = common.log(ctx);
-        Optional<String> serving;
-        List<String> history;
-        try (RedisPointerStore pointers = RedisPointerStore.connect(cfg)) {
-            serving = pointers.current();
-            history = pointers.history();
-        }
-        Optional<String> rollback = history.stream().findFirst();
-        String target = collection;
-        if (target == null || target.isBlank()) {
-            target = new CollectionNaming(cfg.collection()).next(serving, Clock.systemUTC());
-            if (cfg.collection().naming() == RecallConfig.Naming.ALTERNATE && rollback.filter(target::equals).isPresent()) {
-                // DESIGN 5.2: under A/B naming the next target is the rollback generation; say so, do not refuse
-                log.warn("building into %s, the rollback collection: under alternate naming this gives up rollback "
-                        + "(timestamp naming keeps it)", target);
-                rollback = Optional.empty();
-            }
-        }
-        log.info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows)", target,
-                cfg.source().table(), cfg.collection().partitions(), cfg.build().readers(), cfg.build().writers(),
-                cfg.build().batchRows());
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
         BuildResult result;
-        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
-        BuildStep.refuseProtected(target, serving, rollback); // before opening MySQL and Milvus
-        try (MysqlItemSource source = MysqlItemSource.open(cfg, cfg.build().readers());
-             MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
-            result = new BuildStep(cfg, source, milvus, BuildListener.progress(progress)).run(target, serving, rollback);
+        try {
+            result = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC())
+                    .run(new BuildOperation(collection, progress), report.file());
+        } finally {
+            ctx.connections().endCommand();
         }
         if (json.enabled()) {
             Map<String, Object> doc = new LinkedHashMap<>();

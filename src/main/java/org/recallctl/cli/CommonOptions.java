@@ -7,27 +7,23 @@ import java.util.Map;
 import org.recallctl.config.ConfigLoader;
 import org.recallctl.config.LoadedConfig;
 import org.recallctl.output.Log;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Options every command that reads the config shares: which file, {@code --set} overrides, verbosity. */
+/**
+ * What a command needs of the {@link GlobalOptions} (which file, {@code --set} overrides, verbosity), typed before or
+ * after its name: mix it in with {@code @Mixin CommonOptions common} and call {@link #load} and {@link #log}.
+ */
+// @Command only because picocli accepts no mixin without an annotation; it adds nothing to the command
+@Command
 public class CommonOptions {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file (default: $RECALLCTL_CONFIG, else conf/recallctl.yaml of the installation).")
-    Path config;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Override one config key, e.g. --set collection.partitions=8 (repeatable).")
-    Map<String, String> sets = new LinkedHashMap<>();
-
-    @Option(names = {"-v", "--verbose"}, description = "More detail on stderr; stack traces on errors.")
-    boolean verbose;
-
-    @Option(names = {"-q", "--quiet"}, description = "Only warnings and errors on stderr.")
-    boolean quiet;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     /** Loads the config with this command's flags as the top layer and teaches the redactor its secrets. */
     public LoadedConfig load(CliContext ctx, Flags flags) {
-        LoadedConfig loaded = new ConfigLoader(ctx.env()).load(configFile(ctx), sets, flags.values());
+        LoadedConfig loaded = new ConfigLoader(ctx.env()).load(configFile(ctx), global().sets(), flags.values());
         loaded.config().secrets().forEach(ctx.redactor()::register);
         Log log = log(ctx);
         loaded.warnings().forEach(log::warn);
@@ -35,10 +31,24 @@ public class CommonOptions {
     }
 
     public Log log(CliContext ctx) {
-        return new Log(ctx.err(), ctx.redactor(), verbose ? Log.Level.VERBOSE : quiet ? Log.Level.QUIET : Log.Level.NORMAL);
+        return new Log(ctx.err(), ctx.redactor(), verbose() ? Log.Level.VERBOSE : quiet() ? Log.Level.QUIET : Log.Level.NORMAL);
+    }
+
+    /** {@code -q}: progress and info lines off (warnings and errors stay). */
+    public boolean quiet() {
+        return global().quiet;
+    }
+
+    public boolean verbose() {
+        return global().verbose;
+    }
+
+    private GlobalOptions global() {
+        return GlobalOptions.of(mixee);
     }
 
     Path configFile(CliContext ctx) {
+        Path config = global().config;
         if (config != null) {
             return config;
         }

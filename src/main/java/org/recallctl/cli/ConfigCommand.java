@@ -79,6 +79,8 @@ public class ConfigCommand implements Runnable {
         private final CliContext ctx;
         @Mixin
         CommonOptions common;
+        @Mixin
+        JsonOption json;
 
         Validate(CliContext ctx) {
             this.ctx = ctx;
@@ -87,7 +89,12 @@ public class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             LoadedConfig loaded = common.load(ctx, CommonOptions.Flags.none());
-            ctx.out().println("config ok" + (loaded.file() == null ? " (built-in defaults)" : ": " + loaded.file()));
+            if (json.enabled()) {
+                Json.print(ctx.out(), Json.object().put("valid", true)
+                        .put("file", loaded.file() == null ? null : loaded.file().toString()));
+            } else {
+                ctx.out().println("config ok" + (loaded.file() == null ? " (built-in defaults)" : ": " + loaded.file()));
+            }
             ctx.out().flush();
             return ExitCodes.OK;
         }

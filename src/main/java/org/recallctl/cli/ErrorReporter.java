@@ -35,7 +35,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
                     + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         }
         message = context.redactor().redact(message);
-        boolean verbose = matched(parseResult, "--verbose");
+        GlobalOptions global = GlobalOptions.of(cl.getCommandSpec());
+        boolean verbose = global.verbose;
         PrintWriter err = cl.getErr();
         err.println("recallctl: error: " + message);
         if (verbose) {
@@ -46,7 +47,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             err.println("recallctl: rerun with --verbose for details");
         }
         err.flush();
-        if (matched(parseResult, "--json")) {
+        if (global.json) {
             var doc = Json.object();
             doc.putObject("error").put("exit_code", code).put("message", message);
             Json.print(cl.getOut(), doc);
@@ -61,14 +62,5 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             cur = cur.getCause();
         }
         return cur;
-    }
-
-    static boolean matched(CommandLine.ParseResult pr, String option) {
-        for (CommandLine.ParseResult p = pr; p != null; p = p.subcommand()) {
-            if (p.hasMatchedOption(option)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

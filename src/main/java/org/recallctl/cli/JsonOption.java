@@ -1,13 +1,20 @@
 package org.recallctl.cli;
 
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code --json}: results as one JSON document on stdout for scripts, instead of a table. */
+/**
+ * Whether {@code --json} was given (before or after the command name): results as one JSON document on stdout for
+ * scripts, instead of a table. The option itself is one of the {@link GlobalOptions}.
+ */
+// @Command only because picocli accepts no mixin without an annotation; it adds nothing to the command
+@Command
 public class JsonOption {
-    @Option(names = "--json", description = "Print the result as JSON on stdout (errors too).")
-    boolean json;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     public boolean enabled() {
-        return json;
+        return GlobalOptions.of(mixee).json;
     }
 }

@@ -1,6 +1,5 @@
 package org.recallctl.cli;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.recallctl.config.RecallConfig;
@@ -26,8 +25,8 @@ public class RebuildCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan (target, counts, thresholds verdict, what would be "
             + "dropped, rollback) and change nothing in MySQL, Redis or Milvus. Exit 3 when the check would refuse.")
     boolean dryRun;
-    @Option(names = "--report", paramLabel = "FILE", description = "Write the JSON run report to FILE (also on failure).")
-    Path report;
+    @Mixin
+    ReportOption report;
 
     RebuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -37,9 +36,14 @@ public class RebuildCommand implements Callable<Integer> {
     public Integer call() {
         RecallConfig cfg = common.load(ctx, CommonOptions.Flags.none()).config();
         Log log = common.log(ctx);
-        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet);
-        RebuildChain.Result r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS)
-                .run(dryRun, report);
+        Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
+        RebuildChain.Result r;
+        try {
+            r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
+                    .run(dryRun, report.file());
+        } finally {
+            ctx.connections().endCommand();
+        }
         if (json.enabled()) {
             Json.print(ctx.out(), r.report().toJson());
         } else if (dryRun) {

@@ -1,6 +1,7 @@
 package org.recallctl.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
             "3:a check refused (thresholds, bad rows over tolerance)",
             "4:a dependency is unreachable or failed (MySQL, Redis, Milvus)",
             "5:another run holds the lock",
-            "6:the pointer moved under us (compare-and-set lost)",
+            "6:the pointer moved under us (compare-and-set lost, or the alias is not ours): nothing was switched",
             "130:interrupted"},
         subcommands = {
             StatusCommand.class,
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
             SwitchCommand.class,
             RebuildCommand.class,
             RollbackCommand.class,
+            PruneCommand.class,
             SearchCommand.class,
             BenchCommand.class,
             ShellCommand.class,
@@ -43,6 +45,9 @@ import picocli.CommandLine.Spec;
 public class RecallCtl implements Runnable {
     @Spec
     CommandSpec spec;
+    /** --config, --set, -v, -q, --json: inherited by every subcommand, so they work before and after its name. */
+    @Mixin
+    GlobalOptions global;
 
     @Override
     public void run() {

@@ -34,12 +34,15 @@ final class Shell {
 
     private final CliContext ctx;
     private final Path historyFile;
+    private final List<String> globalArgs;
     private boolean timing;
 
-    Shell(CliContext ctx, Path historyFile, boolean timing) {
+    /** @param globalArgs the global options the shell was started with, put before every command typed in it */
+    Shell(CliContext ctx, Path historyFile, boolean timing, List<String> globalArgs) {
         this.ctx = ctx;
         this.historyFile = historyFile;
         this.timing = timing;
+        this.globalArgs = List.copyOf(globalArgs);
     }
 
     int run() throws IOException {
@@ -102,7 +105,9 @@ final class Shell {
                 }
                 long t0 = System.nanoTime();
                 // a fresh CommandLine per line: option values never leak from one command into the next
-                last = execute(terminal, CommandLineFactory.create(inner), words.toArray(String[]::new));
+                List<String> args = new ArrayList<>(globalArgs);
+                args.addAll(words);
+                last = execute(terminal, CommandLineFactory.create(inner), args.toArray(String[]::new));
                 if (timing) {
                     err.printf("(%s: exit %d, %.1f ms)%n", first, last, (System.nanoTime() - t0) / 1e6);
                     err.flush();

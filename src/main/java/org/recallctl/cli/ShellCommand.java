@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.recallctl.session.Connections;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "shell", description = {"Interactive shell: runs the same commands inside one JVM and keeps the "
         + "Milvus, Redis and MySQL connections warm between them, so repeated searches skip start-up and connects.",
@@ -20,6 +22,9 @@ public class ShellCommand implements Callable<Integer> {
     @Option(names = "--timing", description = "Start with timing on.")
     boolean timing;
 
+    @Spec
+    CommandSpec spec;
+
     ShellCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -30,7 +35,8 @@ public class ShellCommand implements Callable<Integer> {
         boolean own = !ctx.connections().isSession();
         Connections session = own ? Connections.session() : ctx.connections();
         try {
-            return new Shell(ctx.withConnections(session), history(), timing).run();
+            // `recallctl --config F shell` means F for every command typed in the shell (a command may still override it)
+            return new Shell(ctx.withConnections(session), history(), timing, GlobalOptions.of(spec).asArgs()).run();
         } finally {
             if (own) {
                 session.close();

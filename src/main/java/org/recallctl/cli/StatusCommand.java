@@ -28,7 +28,12 @@ public class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadedConfig loaded = common.load(ctx, CommonOptions.Flags.none());
-        StatusReport report = new StatusProbe(loaded.config()).probe();
+        StatusReport report;
+        try {
+            report = new StatusProbe(loaded.config(), ctx.connections()).probe();
+        } finally {
+            ctx.connections().endCommand();
+        }
         if (json.enabled()) {
             Json.print(ctx.out(), report);
         } else {

@@ -1,33 +1,32 @@
 package org.recallctl.cli;
 
-import java.util.Optional;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ConfigException;
 import org.recallctl.error.ExitCodes;
-import org.recallctl.error.RecallctlException;
-import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.output.Log;
-import org.recallctl.pipeline.Alerter;
-import org.recallctl.pipeline.CheckStep;
+import org.recallctl.pipeline.OperationRunner;
+import org.recallctl.pipeline.SwitchOperation;
 import org.recallctl.pipeline.SwitchStep;
-import org.recallctl.pointer.RedisPointerStore;
-import org.recallctl.pointer.RunLock;
-import org.recallctl.source.MysqlItemSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "switch", description = {"Point key1 (and the Milvus alias, when collection.alias is set) at a "
-        + "collection that passes the post-build check, by compare-and-set; then apply retention. Switching to "
-        + "what already serves changes nothing (exit 0). Exit 6 when key1 moved under us."})
+        + "collection that passes the post-build check, by compare-and-set under the run lock; then apply "
+        + "retention. Switching to what already serves changes nothing but repairs a stale alias (exit 0). "
+        + "Exit 6 when key1 moved under us or the alias is another pipeline's (nothing switched); exit 5 when "
+        + "another run holds the lock. After key1 moved, alias and retention problems are warnings (exit 0)."})
 public class SwitchCommand implements Callable<Integer> {
     private final CliContext ctx;
     @Mixin
     CommonOptions common;
     @Mixin
     JsonOption json;
+    @Mixin
+    ReportOption report;
     @Option(names = "--to", paramLabel = "NAME", required = true, description = "Collection to serve.")
     String to;
     @Option(names = "--expect-current", paramLabel = "NAME",
@@ -50,30 +49,12 @@ public class SwitchCommand implements Callable<Integer> {
             throw new ConfigException("--to needs a collection name");
         }
         try {
-            SwitchStep.Result r = run(cfg, log);
+            SwitchStep.Result r = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC())
+                    .run(new SwitchOperation(to, expectCurrent, expectRejected), report.file());
             print(r);
             return ExitCodes.OK;
-        } catch (RecallctlException e) {
-            new Alerter(cfg.alert(), log).notify(cfg.pipeline(), "switch", e.exitCode(), e.getMessage(), null);
-            throw e;
-        }
-    }
-
-    private SwitchStep.Result run(RecallConfig cfg, Log log) {
-        try (RedisPointerStore redis = RedisPointerStore.connect(cfg);
-             RunLock lock = redis.acquireLock("switch --to " + to, cfg.build().lockTtlS() * 1000L, log::warn);
-             MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
-            Optional<String> now = redis.current();
-            Optional<String> expected = expectCurrent == null ? now
-                    : "-".equals(expectCurrent) ? Optional.empty() : Optional.of(expectCurrent);
-            SwitchStep step = new SwitchStep(cfg, milvus, redis, log);
-            if (!now.filter(to::equals).isPresent()) {
-                // safety rule 1: the target passes the post-build check before key1 may name it
-                try (MysqlItemSource source = MysqlItemSource.open(cfg, 1)) {
-                    new CheckStep(cfg, source, milvus, log).after(to, source.count(), expectRejected, null, expected);
-                }
-            }
-            return step.run(to, expected);
+        } finally {
+            ctx.connections().endCommand();
         }
     }
 
@@ -83,15 +64,19 @@ public class SwitchCommand implements Callable<Integer> {
             return;
         }
         if (r.alreadyServing()) {
-            ctx.out().println(r.target() + " already serving; nothing changed");
+            ctx.out().println(r.target() + " already serving; nothing changed"
+                    + (r.aliasAction().startsWith("repaired") || r.aliasAction().startsWith("moved")
+                    ? " but the alias: " + r.aliasAction() : ""));
         } else {
             ctx.out().println("switched: " + (r.previous() == null ? "(unset)" : r.previous()) + " -> " + r.target());
             if (!"none".equals(r.aliasAction())) {
                 ctx.out().println("alias: " + r.aliasAction());
             }
-            ctx.out().println("retention: kept " + r.retention().kept() + ", dropped " + r.retention().dropped()
-                    + (r.retention().skipped().isEmpty() ? "" : ", skipped " + r.retention().skipped()));
+            var ret = r.retention();
+            ctx.out().println("retention: kept " + ret.kept() + ", released " + ret.released() + ", dropped "
+                    + ret.dropped() + (ret.skipped().isEmpty() ? "" : ", skipped " + ret.skipped()));
         }
+        r.warnings().forEach(w -> ctx.out().println("WARNING: " + w));
         ctx.out().flush();
     }
 }

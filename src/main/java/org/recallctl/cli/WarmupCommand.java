@@ -4,14 +4,12 @@ import java.util.concurrent.Callable;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ConfigException;
 import org.recallctl.error.ExitCodes;
-import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.output.Log;
 import org.recallctl.output.Progress;
 import org.recallctl.output.Table;
 import org.recallctl.pipeline.WarmupStep;
 import org.recallctl.pointer.RedisPointerStore;
-import org.recallctl.source.MysqlItemSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,19 +37,20 @@ public class WarmupCommand implements Callable<Integer> {
         RecallConfig cfg = common.load(ctx, CommonOptions.Flags.none()).config();
         Log log = common.log(ctx);
         String target = collection;
-        if (target == null) {
-            try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+        WarmupStep.Result r;
+        try {
+            if (target == null) {
+                RedisPointerStore redis = ctx.connections().pointers(cfg);
                 target = redis.building().or(redis::current).orElseThrow(() -> new ConfigException(
                         "nothing to warm: neither " + redis.keys().building() + " nor " + redis.keys().current()
                                 + " is set; name one with --collection"));
             }
-        }
-        WarmupStep.Result r;
-        try (MilvusGateway writer = MilvusGateway.forWrites(cfg.milvus());
-             MilvusGateway reader = MilvusGateway.forReads(cfg.milvus(), cfg.search().timeoutMs());
-             MysqlItemSource source = random ? null : MysqlItemSource.open(cfg, 1)) {
-            r = new WarmupStep(cfg, writer, reader, source, log,
-                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet)).run(target);
+            r = new WarmupStep(cfg, ctx.connections().milvusWrites(cfg),
+                    ctx.connections().milvusReads(cfg, cfg.search().timeoutMs()),
+                    random ? null : ctx.connections().source(cfg), log,
+                    Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet())).run(target);
+        } finally {
+            ctx.connections().endCommand();
         }
         if (json.enabled()) {
             Json.print(ctx.out(), r);

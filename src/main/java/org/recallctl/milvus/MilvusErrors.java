@@ -46,6 +46,30 @@ final class MilvusErrors {
         return false;
     }
 
+    /**
+     * "No such alias/collection" as the servers word it: milvus-lite 3.2 "alias 'x' does not exist" (code 100),
+     * Milvus 2.3 "alias not found" / "... not exist". Never an auth, permission or transport failure.
+     */
+    static boolean isNotFound(Throwable t) {
+        if (isUnreachable(t)) {
+            return false;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("permission") || m.contains("unauthenticated") || m.contains("auth")
+                    || m.contains("privilege") || m.contains("denied")) {
+                return false;
+            }
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("does not exist") || m.contains("not exist") || m.contains("not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {

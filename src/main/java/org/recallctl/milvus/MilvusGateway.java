@@ -173,6 +173,13 @@ public final class MilvusGateway implements AutoCloseable {
                 vectorField == null ? IndexInfo.NONE : index(name, vectorField), loadState(name), aliases(name));
     }
 
+    /** The pipeline mark of a collection (empty when it carries none: created by hand or by an older recallctl). */
+    public Optional<CollectionMark> mark(String name) {
+        var d = call("describe collection " + name,
+                () -> client.describeCollection(DescribeCollectionReq.builder().collectionName(name).build()));
+        return CollectionMark.from(d.getProperties());
+    }
+
     /**
      * What a search needs to know of a collection, in two calls (describe costs five): vector field, dimension,
      * partition names (without _default). Throws a DependencyException when the collection does not exist.
@@ -323,16 +330,20 @@ public final class MilvusGateway implements AutoCloseable {
         }
     }
 
-    /** The collection an alias points at, or empty when the alias does not exist. */
+    /**
+     * The collection an alias points at, or empty when the alias does not exist. Any other failure (auth,
+     * permission, an unreachable server) is an error: reading "no alias" where one exists would let a switch
+     * create or move it blindly.
+     */
     public Optional<String> aliasTarget(String alias) {
         try {
             var r = client.describeAlias(DescribeAliasReq.builder().alias(alias).build());
             return Optional.ofNullable(r.getCollectionName()).filter(s -> !s.isEmpty());
         } catch (RuntimeException e) {
-            if (MilvusErrors.isUnreachable(e)) {
-                throw MilvusErrors.translate(e, uri, "describe alias " + alias);
+            if (MilvusErrors.isNotFound(e)) {
+                return Optional.empty();
             }
-            return Optional.empty();
+            throw MilvusErrors.translate(e, uri, "describe alias " + alias);
         }
     }
 
@@ -365,9 +376,11 @@ public final class MilvusGateway implements AutoCloseable {
             }
             schema.addField(fb.build());
         }
-        run("create collection " + spec.name(), () -> client.createCollection(CreateCollectionReq.builder()
+        var req = CreateCollectionReq.builder()
                 .collectionName(spec.name()).collectionSchema(schema).numShards(1)
-                .consistencyLevel(ConsistencyLevel.BOUNDED).build()));
+                .consistencyLevel(ConsistencyLevel.BOUNDED);
+        spec.mark().ifPresent(m -> req.properties(m.properties()));
+        run("create collection " + spec.name(), () -> client.createCollection(req.build()));
         for (String p : Partitions.names(spec.partitions())) {
             run("create partition " + p + " of " + spec.name(), () -> client.createPartition(
                     CreatePartitionReq.builder().collectionName(spec.name()).partitionName(p).build()));

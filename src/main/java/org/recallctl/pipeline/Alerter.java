@@ -47,15 +47,40 @@ public final class Alerter {
             ObjectNode r = report.toJson();
             b.set("pointers", r.get("pointers"));
             b.set("counts", r.get("counts"));
+            b.set("warnings", r.get("warnings"));
         }
         return b;
     }
 
     /** Sends when the outcome calls for it; returns whether a POST succeeded (false when disabled or failed). */
     public boolean notify(String pipeline, String command, int exitCode, String message, RunReport report) {
-        if (!enabled() || (exitCode == 0 && !cfg.onSuccess())) {
+        return notify(pipeline, command, exitCode, message, report, false);
+    }
+
+    /**
+     * Like {@link #notify(String, String, int, String, RunReport)}; {@code evenOnSuccess} alerts a success too
+     * (a switch that succeeded with warnings).
+     *
+     * <p>Also delivered from an interrupted thread (Ctrl-C, SIGTERM): the JDK's HTTP client gives up at once when
+     * the caller's interrupt flag is set, so the flag is cleared for the POST (bounded by alert.timeout_ms) and
+     * set again afterwards.
+     */
+    public boolean notify(String pipeline, String command, int exitCode, String message, RunReport report,
+                          boolean evenOnSuccess) {
+        if (!enabled() || (exitCode == 0 && !cfg.onSuccess() && !evenOnSuccess)) {
             return false;
         }
+        boolean wasInterrupted = Thread.interrupted();
+        try {
+            return send(pipeline, command, exitCode, message, report);
+        } finally {
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean send(String pipeline, String command, int exitCode, String message, RunReport report) {
         String host;
         try {
             host = java.net.InetAddress.getLocalHost().getHostName();

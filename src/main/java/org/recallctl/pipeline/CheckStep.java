@@ -94,12 +94,13 @@ public final class CheckStep {
      */
     public After evaluateAfter(String collection, long sourceRows, long rejected, Map<Integer, Long> rejectedByPartition,
                                Optional<String> serving) {
-        int p = cfg.collection().partitions();
         List<String> problems = new ArrayList<>();
         if (!milvus.hasCollection(collection)) {
             problems.add("collection '" + collection + "' does not exist in Milvus");
             return new After(collection, 0, null, null, null, IndexInfo.NONE, new LoadInfo("NotExist", 0), problems);
         }
+        // the collection's own partition count (build --partitions may differ from collection.partitions)
+        int p = milvus.layout(collection).partitions().size();
         long n = milvus.rowCount(collection);
         Map<Integer, Long> built = new LinkedHashMap<>();
         for (int i = 0; i < p; i++) {

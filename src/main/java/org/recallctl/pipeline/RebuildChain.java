@@ -3,15 +3,13 @@ package org.recallctl.pipeline;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ExitCodes;
-import org.recallctl.error.LockHeldException;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
@@ -19,7 +17,8 @@ import org.recallctl.output.Log;
 import org.recallctl.output.Progress;
 import org.recallctl.pointer.LockInfo;
 import org.recallctl.pointer.RedisPointerStore;
-import org.recallctl.pointer.RunLock;
+import org.recallctl.session.Connections;
+import org.recallctl.source.ItemSource;
 import org.recallctl.source.MysqlItemSource;
 
 /**
@@ -60,138 +59,85 @@ public final class RebuildChain {
     private final Progress progress;
     private final Clock clock;
     private final Hooks hooks;
-    private final Alerter alerter;
+    private final Connections connections;
 
-    private volatile boolean interrupted;
-    private volatile String lockLost;
-    private volatile String marked;
-    private volatile RunLock lock;
-    private volatile RedisPointerStore redisForCleanup;
-
+    /** A chain with its own connections, closed when the run ends (tests, one-off use). */
     public RebuildChain(RecallConfig cfg, Log log, Progress progress, Clock clock, Hooks hooks) {
+        this(cfg, log, progress, clock, hooks, null);
+    }
+
+    /** A chain on the command's connections (warm in the shell); they are not closed here. */
+    public RebuildChain(RecallConfig cfg, Log log, Progress progress, Clock clock, Hooks hooks, Connections connections) {
         this.cfg = cfg;
         this.log = log;
         this.progress = progress;
         this.clock = clock;
         this.hooks = hooks == null ? NO_HOOKS : hooks;
-        this.alerter = new Alerter(cfg.alert(), log);
+        this.connections = connections;
     }
 
-    /** Runs the chain (or only plans it); on failure finishes the report, alerts, and rethrows. */
+    /** Runs the chain (or only plans it) through the {@link OperationRunner}; on failure rethrows its exit code. */
     public Result run(boolean dryRun, Path reportFile) {
-        RunReport report = new RunReport("rebuild", cfg.pipeline(), clock);
-        report.dryRun(dryRun);
-        Thread main = Thread.currentThread();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> onInterrupt(main, done, report, reportFile), "recallctl-interrupt");
-        boolean hooked = register(hook);
+        Connections c = connections != null ? connections : Connections.perCommand();
         try {
-            Result r = dryRun ? plan(report) : live(report);
-            int code = dryRun && r.plan().wouldRefuse() ? ExitCodes.CHECK_REFUSED : ExitCodes.OK;
-            report.finish(code, dryRun ? "dry run: " + r.plan().verdict() : "switched to " + r.plan().target());
-            finish(report, reportFile, dryRun ? -1 : 0, "switched to " + r.plan().target());
-            return r;
-        } catch (RuntimeException e) {
-            int code = interrupted ? ExitCodes.INTERRUPTED
-                    : e instanceof RecallctlException re ? re.exitCode() : ExitCodes.UNEXPECTED;
-            String message = interrupted ? "interrupted; key2 and the lock were cleaned, key1 untouched"
-                    : e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            report.finish(code, message);
-            finish(report, reportFile, dryRun ? -1 : code, message);
-            if (interrupted && !(e instanceof RecallctlException re && re.exitCode() == ExitCodes.INTERRUPTED)) {
-                throw new RecallctlException(ExitCodes.INTERRUPTED, message, e);
-            }
-            throw e;
+            return new OperationRunner(cfg, log, c, clock).run(new Op(dryRun), reportFile);
         } finally {
-            done.countDown();
-            if (hooked) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running or about to: it waits for `done` and then only repeats idempotent cleanup
-                }
+            if (connections == null) {
+                c.close();
             }
         }
     }
 
-    private static boolean register(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException shuttingDown) {
-            return false;
+    private final class Op implements Operation<Result> {
+        private final boolean dryRun;
+
+        Op(boolean dryRun) {
+            this.dryRun = dryRun;
+        }
+
+        @Override
+        public String command() {
+            return "rebuild";
+        }
+
+        @Override
+        public boolean dryRun() {
+            return dryRun;
+        }
+
+        @Override
+        public Result run(OperationRunner.Run run) {
+            return dryRun ? plan(run) : live(run);
+        }
+
+        @Override
+        public int exitCode(Result r) {
+            return dryRun && r.plan().wouldRefuse() ? ExitCodes.CHECK_REFUSED : ExitCodes.OK;
+        }
+
+        @Override
+        public String summary(Result r) {
+            return dryRun ? "dry run: " + r.plan().verdict() : "switched to " + r.plan().target();
         }
     }
 
-    /** Ctrl-C / SIGTERM: stop the main thread, let its finally clean up; clean up ourselves if it hangs. */
-    private void onInterrupt(Thread main, CountDownLatch done, RunReport report, Path reportFile) {
-        interrupted = true;
-        main.interrupt();
-        try {
-            if (!done.await(10, TimeUnit.SECONDS)) {
-                cleanup();
-                report.finish(ExitCodes.INTERRUPTED, "interrupted; key2 and the lock were cleaned, key1 untouched");
-                if (reportFile != null) {
-                    report.write(reportFile);
-                }
-            }
-        } catch (InterruptedException | RuntimeException ignored) {
-            // the JVM is going down; the lock expires by itself if we could not release it
-        }
+    private Result plan(OperationRunner.Run run) {
+        Plan plan = run.step("plan", step -> {
+            Plan p = makePlan(run.pointers(), run.source(1), run.milvus(), false);
+            step.put("plan", p);
+            return p;
+        });
+        plan.notes().forEach(run.report()::decide);
+        return new Result(run.report(), plan, null, null);
     }
 
-    /** Idempotent: key2 only if it still names our target, the lock only if we still hold it. */
-    private synchronized void cleanup() {
-        RedisPointerStore redis = redisForCleanup;
-        String target = marked;
-        if (redis != null && target != null) {
-            try {
-                redis.clearBuilding(target);
-            } catch (RuntimeException e) {
-                log.warn("could not clear key2 (%s): %s", target, e.getMessage());
-            }
-        }
-        RunLock l = lock;
-        if (l != null) {
-            l.close();
-        }
-    }
-
-    private void finish(RunReport report, Path reportFile, int alertCode, String message) {
-        if (reportFile != null) {
-            try {
-                report.write(reportFile);
-                log.info("run report written to %s", reportFile);
-            } catch (RuntimeException e) {
-                log.warn("%s", e.getMessage());
-            }
-        }
-        if (alertCode >= 0) {
-            alerter.notify(cfg.pipeline(), "rebuild", alertCode, message, report);
-        }
-    }
-
-    private Result plan(RunReport report) {
-        try (RedisPointerStore redis = RedisPointerStore.connect(cfg);
-             MysqlItemSource source = MysqlItemSource.open(cfg, 1);
-             MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
-            RunReport.Step step = report.begin("plan");
-            Plan plan = makePlan(redis, source, milvus);
-            step.put("plan", plan);
-            plan.notes().forEach(report::decide);
-            report.ok(step);
-            return new Result(report, plan, null, null);
-        }
-    }
-
-    private Plan makePlan(RedisPointerStore redis, MysqlItemSource source, MilvusGateway milvus) {
+    private Plan makePlan(RedisPointerStore redis, ItemSource source, MilvusGateway milvus, boolean live) {
         Optional<String> serving = redis.current();
         List<String> history = redis.history();
         Optional<String> head = history.isEmpty() ? Optional.empty() : Optional.of(history.get(0));
         CollectionNaming naming = new CollectionNaming(cfg.collection());
         String target = naming.next(serving, clock);
-        List<String> existing = milvus.listCollections();
-        boolean targetExists = existing.contains(target);
+        boolean targetExists = milvus.hasCollection(target);
         boolean givenUp = head.filter(target::equals).isPresent();
         List<String> notes = new ArrayList<>();
         notes.add("target " + target + (targetExists ? " exists and will be dropped and rebuilt" : " is new"));
@@ -202,16 +148,26 @@ public final class RebuildChain {
         }
         CheckStep.Before check = new CheckStep(cfg, source, milvus, log).evaluateBefore(serving);
         notes.addAll(check.notes());
-        List<String> generations = new ArrayList<>(existing);
-        if (!targetExists) {
-            generations.add(target);
+        String alias = cfg.collection().alias();
+        if (alias != null && !alias.isBlank()) {
+            SwitchStep.AliasState a = SwitchStep.aliasState(milvus, cfg, alias, serving, target);
+            notes.add("alias " + alias + ": " + a.describe());
         }
-        RetentionPlan retention = new SwitchStep.Retention(cfg, milvus, log).plan(generations, target, serving);
+        // what retention would do right after the switch: the target serves, the old serving one heads history
+        List<String> historyAfter = new ArrayList<>();
+        serving.filter(s -> !s.equals(target)).ifPresent(historyAfter::add);
+        history.stream().filter(h -> !h.equals(target) && !historyAfter.contains(h)).forEach(historyAfter::add);
+        List<String> trimmed = historyAfter.subList(0, Math.min(historyAfter.size(),
+                Math.max(1, cfg.retention().keep() - 1)));
+        Map<String, Long> retired = new HashMap<>(redis.retired());
+        serving.ifPresent(s -> retired.put(s, clock.millis()));
+        RetentionPlan retention = new Retention(cfg, milvus, log).plan(Optional.of(target), Optional.empty(), trimmed,
+                retired, clock.millis(), targetExists ? List.of() : List.of(target));
         if (!retention.drop().isEmpty()) {
             notes.add("after the switch, retention (keep " + cfg.retention().keep() + ") drops " + retention.drop());
         }
-        String lockHolder = redis.lockHolder().map(LockInfo::describe).orElse(null);
-        if (lockHolder != null && lock == null) { // in a live run the holder is this run itself
+        String lockHolder = live ? null : redis.lockHolder().map(LockInfo::describe).orElse(null);
+        if (lockHolder != null) { // in a live run the holder is this run itself
             notes.add("the run lock is held now: " + lockHolder + " (a real run would exit 5)");
         }
         return new Plan(cfg.pipeline(), cfg.collection().naming().name().toLowerCase(), serving.orElse(null), history,
@@ -221,38 +177,19 @@ public final class RebuildChain {
                 List.copyOf(notes));
     }
 
-    private Result live(RunReport report) {
-        RunReport.Step connect = report.begin("connect");
-        try (RedisPointerStore redis = RedisPointerStore.connect(cfg);
-             MysqlItemSource source = MysqlItemSource.open(cfg, Math.max(1, cfg.build().readers()) + 1);
-             MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus());
-             MilvusGateway reader = MilvusGateway.forReads(cfg.milvus(), cfg.search().timeoutMs())) {
-            report.ok(connect);
-            redisForCleanup = redis;
-            try {
-                lock = redis.acquireLock("rebuild", cfg.build().lockTtlS() * 1000L, reason -> {
-                    lockLost = reason;
-                    log.warn("%s", reason);
-                });
-            } catch (LockHeldException e) {
-                report.decide("did not start: " + e.getMessage());
-                throw e;
-            }
-            try {
-                return steps(report, redis, source, milvus, reader);
-            } finally {
-                cleanup();
-            }
-        } finally {
-            if (connect.status().equals("running")) {
-                report.fail(connect, ExitCodes.DEPENDENCY, "could not connect");
-            }
-        }
-    }
-
-    private Result steps(RunReport report, RedisPointerStore redis, MysqlItemSource source, MilvusGateway milvus,
-                         MilvusGateway reader) {
-        Plan plan = makePlan(redis, source, milvus);
+    private Result live(OperationRunner.Run run) {
+        RunReport report = run.report();
+        int pool = Math.max(1, cfg.build().readers()) + 1;
+        run.perform("connect", step -> {
+            run.pointers();
+            run.source(pool);
+            run.milvus();
+            run.reader();
+        });
+        RedisPointerStore redis = run.pointers();
+        MysqlItemSource source = run.source(pool);
+        MilvusGateway milvus = run.milvus();
+        Plan plan = makePlan(redis, source, milvus, true);
         Optional<String> expected = Optional.ofNullable(plan.serving());
         String target = plan.target();
         Optional<String> rollback = plan.history().isEmpty() || plan.rollbackGivenUp() ? Optional.empty()
@@ -263,105 +200,76 @@ public final class RebuildChain {
         report.pointer("rollback_given_up", plan.rollbackGivenUp());
         plan.notes().forEach(report::decide);
 
-        RunReport.Step check = report.begin("check");
         CheckStep checks = new CheckStep(cfg, source, milvus, log);
-        try {
-            CheckStep.Before before = checks.before(expected);
-            check.put("source_rows", before.sourceRows()).put("serving", before.serving())
-                    .put("serving_rows", before.servingRows()).put("verdict", before.verdict().summary());
-            report.count("source_rows", before.sourceRows());
-            report.count("serving_rows", before.servingRows());
-            report.ok(check);
-        } catch (RecallctlException e) {
-            report.count("source_rows", plan.sourceRows());
-            report.count("serving_rows", plan.servingRows());
-            report.fail(check, e.exitCode(), e.getMessage());
-            throw e;
-        }
-        interruptedCheck();
+        run.perform("check", step -> {
+            try {
+                CheckStep.Before before = checks.before(expected);
+                step.put("source_rows", before.sourceRows()).put("serving", before.serving())
+                        .put("serving_rows", before.servingRows()).put("verdict", before.verdict().summary());
+                report.count("source_rows", before.sourceRows());
+                report.count("serving_rows", before.servingRows());
+            } catch (RecallctlException e) {
+                report.count("source_rows", plan.sourceRows());
+                report.count("serving_rows", plan.servingRows());
+                throw e;
+            }
+        });
+        run.checkpoint();
 
         redis.setBuilding(target);
-        marked = target;
+        run.onFailure(() -> redis.clearBuilding(target));
         report.decide("key2 " + redis.keys().building() + " set to " + target);
+        // from the build on, a failed run's collection is released: it never serves, never counts as a generation
+        run.onFailure(() -> BuildOperation.releaseFailed(redis, milvus, target, report));
 
-        RunReport.Step buildStep = report.begin("build");
-        BuildResult built;
-        try {
-            built = new BuildStep(cfg, source, milvus, both(BuildListener.progress(progress), hooks.buildListener()))
-                    .run(target, expected, rollback);
-        } catch (RecallctlException e) {
-            report.fail(buildStep, interrupted ? ExitCodes.INTERRUPTED : e.exitCode(), e.getMessage());
-            throw e;
-        }
-        buildStep.put("collection", built.collection()).put("source_rows", built.sourceRows())
-                .put("written", built.written()).put("rejected", built.rejected())
-                .put("rejected_by_reason", built.rejectedByReason()).put("phase_seconds", built.phaseSeconds())
-                .put("index", indexSummary(built.index()));
-        report.count("built_source_rows", built.sourceRows());
-        report.count("written", built.written());
-        report.count("rejected", built.rejected());
-        report.count("rejected_by_reason", built.rejectedByReason());
-        report.rejectedSample(built.rejectedSample());
-        report.ok(buildStep);
-        interruptedCheck();
+        BuildResult built = run.step("build", step -> {
+            BuildResult b = new BuildStep(cfg, source, milvus, both(BuildListener.progress(progress),
+                    hooks.buildListener())).run(target, expected, rollback);
+            step.put("collection", b.collection()).put("source_rows", b.sourceRows())
+                    .put("written", b.written()).put("rejected", b.rejected())
+                    .put("rejected_by_reason", b.rejectedByReason()).put("phase_seconds", b.phaseSeconds())
+                    .put("index", indexSummary(b.index()));
+            report.count("built_source_rows", b.sourceRows());
+            report.count("written", b.written());
+            report.count("rejected", b.rejected());
+            report.count("rejected_by_reason", b.rejectedByReason());
+            report.rejectedSample(b.rejectedSample());
+            return b;
+        });
 
-        RunReport.Step warm = report.begin("warmup");
-        try {
-            WarmupStep.Result w = new WarmupStep(cfg, milvus, reader, source, log, progress).run(target);
-            warm.put("result", w);
-            report.ok(warm);
-        } catch (RecallctlException e) {
-            report.fail(warm, e.exitCode(), e.getMessage());
-            throw e;
-        }
-        interruptedCheck();
+        run.perform("warmup", step -> {
+            WarmupStep.Result w = new WarmupStep(cfg, milvus, run.reader(), source, log, progress).run(target);
+            step.put("result", w);
+        });
 
-        RunReport.Step post = report.begin("check_built");
-        try {
+        run.perform("check_built", step -> {
             CheckStep.After after = checks.after(target, built.sourceRows(), built.rejected(),
                     built.rejectedByPartition(), expected);
-            post.put("built_rows", after.builtRows()).put("partitions", after.reconciliation().partitions())
+            step.put("built_rows", after.builtRows()).put("partitions", after.reconciliation().partitions())
                     .put("verdict", after.verdict().summary()).put("index_state", after.index().state())
                     .put("load_state", after.load().state());
             report.count("built_rows", after.builtRows());
-            report.ok(post);
-        } catch (RecallctlException e) {
-            report.fail(post, e.exitCode(), e.getMessage());
-            throw e;
-        }
+        });
 
         hooks.beforeSwitch(target);
-        interruptedCheck();
-        if (lockLost != null) {
-            throw new RecallctlException(ExitCodes.LOCKED, "not switching: " + lockLost);
-        }
-        RunReport.Step sw = report.begin("switch");
-        SwitchStep.Result switched;
-        try {
-            switched = new SwitchStep(cfg, milvus, redis, log).run(target, expected);
-        } catch (RecallctlException e) {
-            report.fail(sw, e.exitCode(), e.getMessage());
-            throw e;
-        }
-        marked = null; // the switch deleted key2 atomically with moving key1
-        sw.put("from", switched.previous()).put("to", switched.target()).put("alias", switched.aliasAction())
-                .put("retention", switched.retention());
+        SwitchStep.Result switched = run.step("switch", step -> {
+            SwitchStep.Result r = new SwitchStep(cfg, milvus, redis, log).run(run.lock(), target, expected, run::warn);
+            run.clearFailureCleanups(); // key2 went with the switch; the target serves now
+            step.put("from", r.previous()).put("to", r.target()).put("alias", r.aliasAction())
+                    .put("retention", r.retention()).put("warnings", r.warnings());
+            return r;
+        });
         report.pointer("serving_after", target);
         report.pointer("rollback_after", switched.previous());
         report.decide("switched " + redis.keys().current() + " from " + (switched.previous() == null ? "(unset)"
                 : switched.previous()) + " to " + target);
+        if (!switched.retention().released().isEmpty()) {
+            report.decide("retention released " + switched.retention().released());
+        }
         if (!switched.retention().dropped().isEmpty()) {
             report.decide("retention dropped " + switched.retention().dropped());
         }
-        report.ok(sw);
         return new Result(report, plan, built, switched);
-    }
-
-    private void interruptedCheck() {
-        if (interrupted || Thread.currentThread().isInterrupted()) {
-            interrupted = true;
-            throw new RecallctlException(ExitCodes.INTERRUPTED, "interrupted");
-        }
     }
 
     private static Map<String, Object> indexSummary(IndexInfo i) {

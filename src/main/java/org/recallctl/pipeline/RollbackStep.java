@@ -1,7 +1,9 @@
 package org.recallctl.pipeline;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
 import org.recallctl.milvus.IndexInfo;
@@ -10,6 +12,7 @@ import org.recallctl.output.Log;
 import org.recallctl.output.Progress;
 import org.recallctl.output.ProgressTask;
 import org.recallctl.pointer.RedisPointerStore;
+import org.recallctl.pointer.RunLock;
 
 /**
  * Points key1 back at the newest history entry, by the same compare-and-set as a switch, after checking that
@@ -31,10 +34,16 @@ public final class RollbackStep {
         this.progress = progress;
     }
 
-    public record Result(String from, String to, long rows, boolean loadedNow, String aliasAction) {
+    public record Result(String from, String to, long rows, boolean loadedNow, String aliasAction,
+                         List<String> warnings) {
     }
 
-    public Result run() {
+    /**
+     * @param lock the run's lock: the compare-and-set checks its token atomically (exit 5 when lost)
+     * @param warn where problems after the compare-and-set go: they are warnings, the rollback happened
+     */
+    public Result run(RunLock lock, Consumer<String> warn) {
+        List<String> warnings = new ArrayList<>();
         Optional<String> current = pointers.current();
         List<String> history = pointers.history();
         if (history.isEmpty()) {
@@ -65,17 +74,34 @@ public final class RollbackStep {
         String alias = cfg.collection().alias();
         boolean mirror = alias != null && !alias.isBlank();
         if (mirror) {
-            SwitchStep.checkAlias(milvus, alias, current, target, "nothing was rolled back");
+            SwitchStep.aliasState(milvus, cfg, alias, current, target).refuseIfForeign("nothing was rolled back");
         }
-        pointers.rollbackTo(current, target);
+        pointers.rollbackTo(lock, current, target);
         log.info("rolled back %s: %s -> %s", pointers.keys().current(), current.orElse("(unset)"), target);
         String aliasAction = "none";
         if (mirror) {
-            SwitchStep.checkAlias(milvus, alias, current, target, "key1 WAS rolled back to " + target
-                    + " but the alias was not moved");
-            milvus.pointAlias(alias, target);
-            aliasAction = "moved " + alias + " to " + target;
+            try {
+                SwitchStep.AliasState after = SwitchStep.aliasState(milvus, cfg, alias, current, target);
+                if (after.foreign()) {
+                    throw new IllegalStateException("it now points at '" + after.at().orElse("")
+                            + "', which is not this pipeline's collection");
+                }
+                if (!after.atTarget()) {
+                    milvus.pointAlias(alias, target);
+                }
+                Optional<String> back = milvus.aliasTarget(alias);
+                if (!back.filter(target::equals).isPresent()) {
+                    throw new IllegalStateException("it reads back as '" + back.orElse("(none)") + "'");
+                }
+                aliasAction = "moved " + alias + " to " + target;
+            } catch (RuntimeException e) {
+                String m = "key1 was rolled back to " + target + ", but the alias " + alias + " was not moved: "
+                        + e.getMessage() + "; 'recallctl switch --to " + target + "' repairs it";
+                warnings.add(m);
+                warn.accept(m);
+                aliasAction = "failed";
+            }
         }
-        return new Result(current.orElse(null), target, rows, loadedNow, aliasAction);
+        return new Result(current.orElse(null), target, rows, loadedNow, aliasAction, List.copyOf(warnings));
     }
 }

@@ -101,25 +101,6 @@ public final class RowValidator {
 
     /** The short category of a rejection message, for counting by reason. */
     public static String category(String reason) {
-        String r = reason.toLowerCase(java.util.Locale.ROOT);
-        if (r.startsWith("wrong dimension")) {
-            return "wrong_dimension";
-        }
-        if (r.startsWith("nan or infinity")) {
-            return "nan_or_inf";
-        }
-        if (r.startsWith("zero-norm")) {
-            return "zero_norm";
-        }
-        if (r.startsWith("duplicate id")) {
-            return "duplicate_id";
-        }
-        if (r.startsWith("null vector")) {
-            return "null_vector";
-        }
-        if (r.startsWith("bad scalar")) {
-            return "bad_scalar";
-        }
-        return "malformed";
+        return RejectReason.of(reason).key();
     }
 }

@@ -29,6 +29,7 @@ public final class RunReport {
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, Object> counts = new LinkedHashMap<>();
     private final List<String> decisions = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
     private final Map<String, Object> pointers = new LinkedHashMap<>();
     private List<BuildResult.RejectedRow> rejectedSample = List.of();
     private Instant endedAt;
@@ -103,6 +104,36 @@ public final class RunReport {
 
     public synchronized void decide(String decision) {
         decisions.add(decision);
+    }
+
+    /** Something went wrong that did not change the outcome (e.g. after the switch): listed and alerted. */
+    public synchronized void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    public synchronized List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    public String command() {
+        return command;
+    }
+
+    public String pipeline() {
+        return pipeline;
+    }
+
+    public synchronized boolean isDryRun() {
+        return dryRun;
+    }
+
+    /** The failure message once finished with a non-zero code, else null. */
+    public synchronized String error() {
+        return error;
+    }
+
+    public synchronized boolean finished() {
+        return endedAt != null;
     }
 
     public synchronized void rejectedSample(List<BuildResult.RejectedRow> sample) {
@@ -185,6 +216,8 @@ public final class RunReport {
         }
         var d = root.putArray("decisions");
         decisions.forEach(d::add);
+        var w = root.putArray("warnings");
+        warnings.forEach(w::add);
         var rej = root.putArray("rejected_sample");
         for (BuildResult.RejectedRow r : rejectedSample) {
             rej.addObject().put("id", r.id()).put("reason", r.reason());

@@ -13,7 +13,7 @@ import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.pointer.PointerKeys;
 import org.recallctl.pointer.PointerState;
 import org.recallctl.pointer.RedisPointerStore;
-import org.recallctl.source.MysqlItemSource;
+import org.recallctl.session.Connections;
 
 /**
  * Looks at every dependency independently, so one being down still leaves the others on the screen, and
@@ -21,9 +21,12 @@ import org.recallctl.source.MysqlItemSource;
  */
 public final class StatusProbe {
     private final RecallConfig config;
+    private final Connections connections;
 
-    public StatusProbe(RecallConfig config) {
+    /** A probe on the command's connections (warm in the shell; the command ends them). */
+    public StatusProbe(RecallConfig config, Connections connections) {
         this.config = config;
+        this.connections = connections;
     }
 
     public StatusReport probe() {
@@ -32,7 +35,8 @@ public final class StatusProbe {
         PointerKeys keys = PointerKeys.of(config);
 
         PointerState pointer = null;
-        try (RedisPointerStore redis = RedisPointerStore.connect(config)) {
+        try {
+            RedisPointerStore redis = connections.pointers(config);
             pointer = redis.read();
             endpoints.add(new StatusReport.Endpoint("redis", redis.url(), true, "ok"));
         } catch (RuntimeException e) {
@@ -42,7 +46,8 @@ public final class StatusProbe {
         }
 
         Long sourceRows = null;
-        try (MysqlItemSource source = MysqlItemSource.open(config, 1)) {
+        try {
+            var source = connections.source(config);
             sourceRows = source.count();
             endpoints.add(new StatusReport.Endpoint("mysql", config.source().jdbcUrl().replaceAll("\\?.*", ""), true, "ok"));
         } catch (RuntimeException e) {
@@ -53,7 +58,8 @@ public final class StatusProbe {
 
         List<StatusReport.Collection> collections = new ArrayList<>();
         StatusReport.Alias alias = null;
-        try (MilvusGateway milvus = MilvusGateway.forWrites(config.milvus())) {
+        try {
+            MilvusGateway milvus = connections.milvusWrites(config);
             String version = milvus.serverVersion();
             endpoints.add(new StatusReport.Endpoint("milvus-write", milvus.uri(), true, "ok, server " + version));
             List<String> existing = milvus.listCollections();
@@ -73,7 +79,8 @@ public final class StatusProbe {
             problems.add(e.getMessage());
         }
         if (!config.milvus().readUri().equals(config.milvus().writeUri())) {
-            try (MilvusGateway read = MilvusGateway.forReads(config.milvus(), config.milvus().rpcDeadlineMs())) {
+            try {
+                MilvusGateway read = connections.milvusReads(config, config.milvus().rpcDeadlineMs());
                 endpoints.add(new StatusReport.Endpoint("milvus-read", read.uri(), true, "ok, server " + read.serverVersion()));
             } catch (RuntimeException e) {
                 endpoints.add(new StatusReport.Endpoint("milvus-read", config.milvus().readUri(), false, e.getMessage()));

@@ -57,13 +57,15 @@ public final class WarmupStep {
 
     public Result run(String collection) {
         writer.requireCollection(collection, "warmup");
+        // the collection's own partitions, not collection.partitions: it may have been built with --partitions
+        int partitions = writer.layout(collection).partitions().size();
         long t0 = System.nanoTime();
         try (ProgressTask task = progress.start("load " + collection, 100, "%")) {
             writer.load(collection, cfg.milvus().loadTimeoutS() * 1000L, info -> task.setTo(info.progress()));
         }
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         log.info("loaded %s in %.1f s; warming with up to %d queries over %d partitions", collection, loadSeconds,
-                cfg.warmup().maxQueries(), cfg.collection().partitions());
+                cfg.warmup().maxQueries(), partitions);
 
         List<float[]> vectors = new ArrayList<>();
         String origin = sampleVectors(Math.max(1, Math.min(cfg.warmup().maxQueries(), 200)), vectors);
@@ -74,7 +76,7 @@ public final class WarmupStep {
         long deadline = System.nanoTime() + w.timeoutS() * 1_000_000_000L;
         String stopped = "max_queries";
         FanOutSearcher searcher = new FanOutSearcher(reader, cfg.collection().vectorField(),
-                cfg.collection().partitions(), cfg.collection().metric(), cfg.search().timeoutMs());
+                partitions, cfg.collection().metric(), cfg.search().timeoutMs());
         try (ProgressTask task = progress.start("warm " + collection, w.maxQueries(), "queries")) {
             for (int q = 0; q < w.maxQueries(); q++) {
                 if (Thread.currentThread().isInterrupted()) {

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.LockHeldException;
+import org.recallctl.error.LockLostException;
 import org.recallctl.error.PointerMovedException;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.output.Json;
@@ -26,8 +27,22 @@ import redis.clients.jedis.params.SetParams;
  * compare-and-set Lua scripts, so they are atomic and lose cleanly (exit 6) when someone else moved it.
  */
 public final class RedisPointerStore implements AutoCloseable {
-    /** KEYS: current, history, building. ARGV: expected current ("" = none), target, history max length. */
-    private static final String SWITCH = """
+    /**
+     * The fence every pointer-moving script starts with: the caller's token must still be in the lock value, in
+     * the same atomic script as the compare-and-set, so a run whose lock expired or was taken over cannot move key1.
+     * KEYS[lockIndex] is the lock, ARGV[tokenIndex] the needle {@code "token":"<uuid>"}.
+     */
+    private static String fence(int lockKey, int tokenArg) {
+        return "local lockv = redis.call('GET', KEYS[" + lockKey + "])\n"
+                + "if not lockv or not string.find(lockv, ARGV[" + tokenArg + "], 1, true) then return {3, lockv or ''} end\n";
+    }
+
+    /**
+     * KEYS: current, history, building, lock, retired. ARGV: expected current ("" = none), target, history max
+     * length, lock token needle, now (epoch ms). Returns {1, old} switched; {0, found} key1 moved; {3, lock value}
+     * the caller does not hold the lock.
+     */
+    private static final String SWITCH = fence(4, 4) + """
             local cur = redis.call('GET', KEYS[1])
             if (cur or '') ~= ARGV[1] then return {0, cur or ''} end
             redis.call('SET', KEYS[1], ARGV[2])
@@ -35,19 +50,27 @@ public final class RedisPointerStore implements AutoCloseable {
               redis.call('LREM', KEYS[2], 0, cur)
               redis.call('LPUSH', KEYS[2], cur)
               redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+              redis.call('HSET', KEYS[5], cur, ARGV[5])
             end
             redis.call('LREM', KEYS[2], 0, ARGV[2])
+            redis.call('HDEL', KEYS[5], ARGV[2])
             redis.call('DEL', KEYS[3])
             return {1, cur or ''}
             """;
-    /** KEYS: current, history. ARGV: expected current, rollback target (must be the history head). */
-    private static final String ROLLBACK = """
+    /**
+     * KEYS: current, history, lock, retired. ARGV: expected current, rollback target (must be the history head),
+     * lock token needle, now (epoch ms). Returns {1, old}; {0, found} key1 moved; {2, head} history changed;
+     * {3, lock value} the caller does not hold the lock.
+     */
+    private static final String ROLLBACK = fence(3, 3) + """
             local cur = redis.call('GET', KEYS[1])
             if (cur or '') ~= ARGV[1] then return {0, cur or ''} end
             local head = redis.call('LINDEX', KEYS[2], 0)
             if head ~= ARGV[2] then return {2, head or ''} end
             redis.call('LPOP', KEYS[2])
             redis.call('SET', KEYS[1], ARGV[2])
+            if cur then redis.call('HSET', KEYS[4], cur, ARGV[4]) end
+            redis.call('HDEL', KEYS[4], ARGV[2])
             return {1, cur or ''}
             """;
     private static final String IF_HOLDER_DEL = """
@@ -157,24 +180,36 @@ public final class RedisPointerStore implements AutoCloseable {
     }
 
     /**
-     * Compare-and-set of key1: moves it to {@code target} only if it still names {@code expected} (empty = unset),
-     * pushes the old name onto history (kept to {@code historyMax}), deletes key2. All in one atomic script.
+     * Compare-and-set of key1, fenced by the run lock: moves it to {@code target} only if it still names
+     * {@code expected} (empty = unset) <b>and</b> {@code lock} is still this run's, pushes the old name onto history
+     * (kept to {@code historyMax}) and records when it retired, deletes key2. All in one atomic script.
+     *
+     * @throws PointerMovedException (exit 6) key1 moved; {@link LockLostException} (exit 5) the lock is not ours
      */
-    public void switchTo(Optional<String> expected, String target, int historyMax) {
+    public void switchTo(RunLock lock, Optional<String> expected, String target, int historyMax) {
         List<?> r = (List<?>) call("switch " + keys.current(), () -> client.eval(SWITCH,
-                List.of(keys.current(), keys.history(), keys.building()),
-                List.of(expected.orElse(""), target, Integer.toString(Math.max(1, historyMax)))));
-        if (((Number) r.get(0)).longValue() != 1) {
+                List.of(keys.current(), keys.history(), keys.building(), keys.lock(), keys.retired()),
+                List.of(expected.orElse(""), target, Integer.toString(Math.max(1, historyMax)), lock.fence(),
+                        Long.toString(System.currentTimeMillis()))));
+        long code = ((Number) r.get(0)).longValue();
+        if (code == 3) {
+            throw lockLost(r.get(1), "nothing was switched");
+        }
+        if (code != 1) {
             throw new PointerMovedException(keys.current() + " moved under us: expected '" + expected.orElse("(unset)")
                     + "', found '" + blankAsUnset(r.get(1)) + "'; nothing was switched. Check 'recallctl status' and rerun");
         }
     }
 
-    /** Compare-and-set of key1 back to the head of history, which is popped. */
-    public void rollbackTo(Optional<String> expected, String target) {
+    /** Compare-and-set of key1 back to the head of history, which is popped; fenced by the run lock like a switch. */
+    public void rollbackTo(RunLock lock, Optional<String> expected, String target) {
         List<?> r = (List<?>) call("roll back " + keys.current(), () -> client.eval(ROLLBACK,
-                List.of(keys.current(), keys.history()), List.of(expected.orElse(""), target)));
+                List.of(keys.current(), keys.history(), keys.lock(), keys.retired()),
+                List.of(expected.orElse(""), target, lock.fence(), Long.toString(System.currentTimeMillis()))));
         long code = ((Number) r.get(0)).longValue();
+        if (code == 3) {
+            throw lockLost(r.get(1), "nothing was rolled back");
+        }
         if (code == 0) {
             throw new PointerMovedException(keys.current() + " moved under us: expected '" + expected.orElse("(unset)")
                     + "', found '" + blankAsUnset(r.get(1)) + "'; nothing was rolled back");
@@ -182,6 +217,34 @@ public final class RedisPointerStore implements AutoCloseable {
         if (code == 2) {
             throw new PointerMovedException(keys.history() + " changed under us: its head is now '"
                     + blankAsUnset(r.get(1)) + "'; nothing was rolled back");
+        }
+    }
+
+    private LockLostException lockLost(Object lockValue, String consequence) {
+        String v = String.valueOf(lockValue);
+        String now = v.isEmpty() ? "nobody holds it now (it expired)" : "now held by " + parseLock(v, -1).describe();
+        return new LockLostException("this run no longer holds the lock " + keys.lock() + " (" + now + "); "
+                + consequence);
+    }
+
+    /** When each collection stopped serving (epoch ms), as the switch and rollback scripts recorded it. */
+    public java.util.Map<String, Long> retired() {
+        java.util.Map<String, String> raw = call("read " + keys.retired(), () -> client.hgetAll(keys.retired()));
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            try {
+                out.put(k, Long.parseLong(v));
+            } catch (NumberFormatException ignored) {
+                // not ours to interpret; treated as unknown
+            }
+        });
+        return out;
+    }
+
+    /** Forgets the retirement time of collections that no longer exist (retention dropped them). */
+    public void forgetRetired(List<String> collections) {
+        if (!collections.isEmpty()) {
+            call("update " + keys.retired(), () -> client.hdel(keys.retired(), collections.toArray(String[]::new)));
         }
     }
 
@@ -211,14 +274,22 @@ public final class RedisPointerStore implements AutoCloseable {
                 doc.get("started_at").asText(), ttlMs), ttlMs, onLost);
     }
 
+    /** How a token appears inside the lock value; the scripts look for exactly this. */
+    static String needle(String token) {
+        return "\"token\":\"" + token + "\"";
+    }
+
+    /** Extends the lock only while it still carries {@code token}; false when it expired or was taken over. */
     boolean renewLock(String token, long ttlMs) {
         Object r = call("renew lock", () -> client.eval(IF_HOLDER_EXTEND, List.of(keys.lock()),
-                List.of("\"token\":\"" + token + "\"", Long.toString(ttlMs))));
+                List.of(needle(token), Long.toString(ttlMs))));
         return ((Number) r).longValue() == 1;
     }
 
-    void releaseLock(String token) {
-        call("release lock", () -> client.eval(IF_HOLDER_DEL, List.of(keys.lock()), List.of("\"token\":\"" + token + "\"")));
+    /** Deletes the lock only while it still carries {@code token}: a late release never frees another run's lock. */
+    boolean releaseLock(String token) {
+        Object r = call("release lock", () -> client.eval(IF_HOLDER_DEL, List.of(keys.lock()), List.of(needle(token))));
+        return ((Number) r).longValue() == 1;
     }
 
     public Optional<LockInfo> lockHolder() {
@@ -227,18 +298,30 @@ public final class RedisPointerStore implements AutoCloseable {
             return Optional.empty();
         }
         long ttl = call("read lock ttl", () -> client.pttl(keys.lock()));
+        return Optional.of(parseLock(v, ttl));
+    }
+
+    private static LockInfo parseLock(String v, long ttl) {
         try {
             JsonNode n = Json.mapper().readTree(v);
-            return Optional.of(new LockInfo(n.path("token").asText(), n.path("host").asText("?"),
-                    n.path("pid").asLong(-1), n.path("command").asText("?"), n.path("started_at").asText("?"), ttl));
+            return new LockInfo(n.path("token").asText(), n.path("host").asText("?"),
+                    n.path("pid").asLong(-1), n.path("command").asText("?"), n.path("started_at").asText("?"), ttl);
         } catch (Exception e) {
-            return Optional.of(new LockInfo("", "?", -1, "unparseable lock value", "?", ttl));
+            return new LockInfo("", "?", -1, "unparseable lock value", "?", ttl);
         }
     }
 
-    /** Test and repair helper: deletes all four keys of this pipeline. */
+    /** Test and repair helper: deletes all keys of this pipeline. */
     public void deleteAll() {
-        call("delete pointer keys", () -> client.del(keys.current(), keys.building(), keys.history(), keys.lock()));
+        call("delete pointer keys", () -> client.del(keys.all().toArray(String[]::new)));
+    }
+
+    /** For tests and tools: writes the history list directly (newest first), outside the protocol. */
+    public void forceHistory(List<String> newestFirst) {
+        call("set " + keys.history(), () -> {
+            client.del(keys.history());
+            return newestFirst.isEmpty() ? 0L : client.rpush(keys.history(), newestFirst.toArray(String[]::new));
+        });
     }
 
     /** For tests and tools: writes key1 directly, outside the compare-and-set protocol. */

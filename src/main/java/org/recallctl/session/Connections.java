@@ -65,6 +65,14 @@ public final class Connections implements AutoCloseable {
                 () -> MysqlItemSource.open(cfg, 2));
     }
 
+    /** The MySQL source with a pool of {@code poolSize} connections (a build needs one per reader plus one). */
+    public MysqlItemSource mysql(RecallConfig cfg, int poolSize) {
+        var s = cfg.source();
+        int size = Math.max(1, poolSize);
+        return get(List.of("mysql", s.toString(), s.password().reveal(), cfg.collection().scalarFields().toString(), size),
+                () -> MysqlItemSource.open(cfg, size));
+    }
+
     /** A resource kept warm under a key that captures everything it was built from. */
     private synchronized <T extends AutoCloseable> T get(List<Object> key, Supplier<T> opener) {
         @SuppressWarnings("unchecked")

@@ -20,7 +20,7 @@ import picocli.CommandLine;
 
 class CliTest {
     private static final List<String> COMMANDS = List.of("status", "check", "build", "warmup", "switch", "rebuild",
-            "rollback", "search", "bench", "shell", "config", "demo");
+            "rollback", "prune", "search", "bench", "shell", "config", "demo");
 
     @TempDir
     Path dir;
@@ -112,6 +112,45 @@ class CliTest {
         assertThat(doc.at("/keys/milvus.token/value").asText()).isEqualTo("****");
         assertThat(doc.at("/keys/milvus.token/origin").asText()).isEqualTo("--set milvus.token");
         assertThat(doc.at("/keys/source.password_file/value").asText()).isEqualTo("pw");
+    }
+
+    /** Issue 14 §1: the global options work wherever people type them, as in git and kubectl. */
+    @Test
+    void globalOptionsWorkBeforeAndAfterTheCommandName() throws Exception {
+        Path conf = dir.resolve("c.yaml");
+        Files.writeString(conf, "collection:\n  partitions: 3\n");
+        String f = conf.toString();
+        List<List<String>> layouts = List.of(
+                List.of("--config", f, "--set", "search.topk=7", "--json", "config", "show"),
+                List.of("config", "show", "--config", f, "--set", "search.topk=7", "--json"),
+                List.of("--config=" + f, "config", "--json", "show", "--set=search.topk=7"),
+                List.of("--json", "--set", "search.topk=7", "config", "--config", f, "show"));
+        for (List<String> args : layouts) {
+            CliRun r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.exitCode()).as(args + ": " + r).isZero();
+            JsonNode doc = Json.mapper().readTree(r.out());
+            assertThat(doc.at("/file").asText()).as(args.toString()).isEqualTo(f);
+            assertThat(doc.at("/keys/collection.partitions/value").asText()).as(args.toString()).isEqualTo("3");
+            assertThat(doc.at("/keys/search.topk/value").asText()).as(args.toString()).isEqualTo("7");
+            assertThat(doc.at("/keys/search.topk/origin").asText()).isEqualTo("--set search.topk");
+        }
+        // --set pairs from before and after the command add up; the later one wins for the same key
+        CliRun both = Cli.run("--set", "search.topk=7", "--set", "warmup.max_queries=11", "config", "show", "--json",
+                "--set", "search.topk=9");
+        assertThat(both.exitCode()).as(both.toString()).isZero();
+        JsonNode doc = Json.mapper().readTree(both.out());
+        assertThat(doc.at("/keys/search.topk/value").asText()).isEqualTo("9");
+        assertThat(doc.at("/keys/warmup.max_queries/value").asText()).isEqualTo("11");
+        // -v before the command: the stack trace; --json before it: the error as JSON on stdout
+        CliRun verbose = Cli.run("-v", "config", "validate", "--set", "collection.partitons=3");
+        assertThat(verbose.exitCode()).isEqualTo(2);
+        assertThat(verbose.err()).contains("at org.recallctl.");
+        CliRun jsonError = Cli.run("--json", "config", "validate", "--set", "nope.key=1");
+        assertThat(jsonError.exitCode()).isEqualTo(2);
+        assertThat(Json.mapper().readTree(jsonError.out()).at("/error/exit_code").asInt()).isEqualTo(2);
+        // and every command's help lists them
+        assertThat(Cli.run("rebuild", "--help").out()).contains("--config=FILE").contains("--set=KEY=VALUE")
+                .contains("--verbose").contains("--quiet").contains("--json");
     }
 
     @Test

@@ -95,4 +95,21 @@ class ShellTest {
         c.complete(reader, new DefaultParser().parse(line, line.length()), out);
         return out.stream().map(Candidate::value).toList();
     }
+
+    /** {@code recallctl --config F --set k=v shell}: every command typed in the shell gets them; it may override. */
+    @Test
+    void globalOptionsGivenToTheShellApplyToEveryCommandInIt() throws Exception {
+        Path conf = dir.resolve("c.yaml");
+        Files.writeString(conf, "collection:\n  partitions: 3\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), null, false,
+                new Redactor()).withIn(new ByteArrayInputStream(
+                        "config show\nconfig show --set search.topk=9\nexit\n".getBytes(StandardCharsets.UTF_8)));
+        int code = CommandLineFactory.create(ctx).execute("--config", conf.toString(), "--set", "search.topk=7",
+                "shell", "--history-file", dir.resolve("h").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("# config file: " + conf).containsPattern("collection\\.partitions\\s+3\\s+c\\.yaml")
+                .containsPattern("search\\.topk\\s+7\\s+--set").containsPattern("search\\.topk\\s+9\\s+--set");
+    }
 }

@@ -3,45 +3,88 @@ package org.recallctl.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RetentionPlanTest {
-    private static final List<String> GENS = List.of("x_20250105000000", "x_20250104000000", "x_20250103000000",
-            "x_20250102000000", "x_20250101000000");
+    private static final String S5 = "x_20250105000000";
+    private static final String S4 = "x_20250104000000";
+    private static final String S3 = "x_20250103000000";
+    private static final String S2 = "x_20250102000000";
+    private static final String S1 = "x_20250101000000";
+    private static final List<String> OURS = List.of(S5, S4, S3, S2, S1);
 
-    @Test
-    void keepTwoKeepsServingAndRollbackOnly() {
-        var p = RetentionPlan.of(GENS, "x_20250105000000", Optional.of("x_20250104000000"), 2);
-        assertThat(p.kept()).containsExactly("x_20250105000000", "x_20250104000000");
-        assertThat(p.drop()).containsExactly("x_20250103000000", "x_20250102000000", "x_20250101000000");
+    private static RetentionPlan plan(List<String> ours, String serving, String building, List<String> history,
+                                      int keep, Map<String, Long> retired, Set<String> loaded, long graceMs, long now) {
+        return RetentionPlan.of(new RetentionPlan.Inputs(ours, Optional.ofNullable(serving), Optional.ofNullable(building),
+                history, Map.of(), loaded, retired, keep, graceMs, now));
     }
 
     @Test
-    void keepThreeKeepsOneMoreNewestFirst() {
-        var p = RetentionPlan.of(GENS, "x_20250105000000", Optional.of("x_20250104000000"), 3);
-        assertThat(p.kept()).containsExactly("x_20250105000000", "x_20250104000000", "x_20250103000000");
-        assertThat(p.drop()).containsExactly("x_20250102000000", "x_20250101000000");
+    void keepTwoKeepsServingAndRollbackOnly() {
+        var p = plan(OURS, S5, null, List.of(S4), 2, Map.of(), Set.of(), 0, 0);
+        assertThat(p.kept()).containsExactly(S5, S4);
+        assertThat(p.drop()).containsExactly(S3, S2, S1);
+    }
+
+    @Test
+    void keepThreeKeepsTwoHistoryEntries() {
+        var p = plan(OURS, S5, null, List.of(S4, S3), 3, Map.of(), Set.of(), 0, 0);
+        assertThat(p.kept()).containsExactly(S5, S4, S3);
+        assertThat(p.drop()).containsExactly(S2, S1);
     }
 
     @Test
     void neverDropsServingOrRollbackEvenWhenOldOrKeepIsOne() {
         // after a rollback the serving one is OLDER than others
-        var p = RetentionPlan.of(GENS, "x_20250102000000", Optional.of("x_20250101000000"), 1);
-        assertThat(p.drop()).doesNotContain("x_20250102000000", "x_20250101000000");
-        assertThat(p.kept()).containsExactly("x_20250102000000", "x_20250101000000");
-        assertThat(p.drop()).containsExactly("x_20250105000000", "x_20250104000000", "x_20250103000000");
+        var p = plan(OURS, S2, null, List.of(S1), 1, Map.of(), Set.of(), 0, 0);
+        assertThat(p.kept()).containsExactly(S2, S1);
+        assertThat(p.drop()).containsExactly(S5, S4, S3);
     }
 
     @Test
-    void firstRunWithoutRollback() {
-        var p = RetentionPlan.of(List.of("x_20250105000000"), "x_20250105000000", Optional.empty(), 2);
+    void aFailedRunsCollectionNeverTakesAGenerationsPlace() {
+        // S5 was built by a failed run (never served): it does not push the rollback collection S3 out
+        var p = plan(OURS, S4, null, List.of(S3), 2, Map.of(), Set.of(), 0, 0);
+        assertThat(p.kept()).containsExactly(S4, S3);
+        assertThat(p.drop()).contains(S5).doesNotContain(S4, S3);
+    }
+
+    @Test
+    void keyTwoAndAliasedCollectionsAreNeverDropped() {
+        var p = RetentionPlan.of(new RetentionPlan.Inputs(OURS, Optional.of(S5), Optional.of(S1), List.of(S4),
+                Map.of(S2, List.of("serving_alias")), Set.of(), Map.of(), 2, 0, 0));
+        assertThat(p.kept()).contains(S1);
+        assertThat(p.drop()).containsExactly(S3);
+        assertThat(p.skipped()).singleElement().asString().contains(S2).contains("serving_alias");
+    }
+
+    @Test
+    void onlyMarkedCollectionsAreConsidered() {
+        // another pipeline's x_2025... (not in `ours`) is invisible to the plan
+        var p = plan(List.of(S5, S4), S5, null, List.of(S4), 2, Map.of(), Set.of(), 0, 0);
         assertThat(p.drop()).isEmpty();
     }
 
     @Test
+    void thePreviousGenerationStaysLoadedForTheGraceThenIsReleased() {
+        long retired = 1_000_000;
+        var within = plan(OURS, S5, null, List.of(S4), 2, Map.of(S4, retired), Set.of(S4, S5), 600_000, retired + 599_999);
+        assertThat(within.release()).isEmpty();
+        var after = plan(OURS, S5, null, List.of(S4), 2, Map.of(S4, retired), Set.of(S4, S5), 600_000, retired + 600_000);
+        assertThat(after.release()).containsExactly(S4);
+        assertThat(after.kept()).contains(S4); // released, never dropped: rollback loads it again
+        var unknown = plan(OURS, S5, null, List.of(S4), 2, Map.of(), Set.of(S4), 0, retired);
+        assertThat(unknown.release()).as("no retirement time known: not released").isEmpty();
+        var notLoaded = plan(OURS, S5, null, List.of(S4), 2, Map.of(S4, retired), Set.of(), 0, retired + 1);
+        assertThat(notLoaded.release()).isEmpty();
+    }
+
+    @Test
     void alternateNamingDropsNothing() {
-        var p = RetentionPlan.of(List.of("x_b", "x_a"), "x_a", Optional.of("x_b"), 2);
+        var p = plan(List.of("x_b", "x_a"), "x_a", null, List.of("x_b"), 2, Map.of(), Set.of(), 0, 0);
         assertThat(p.drop()).isEmpty();
     }
 }

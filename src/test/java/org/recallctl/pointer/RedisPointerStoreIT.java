@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.LockHeldException;
+import org.recallctl.error.LockLostException;
 import org.recallctl.error.PointerMovedException;
 import org.recallctl.testing.ServerProcess;
 import org.recallctl.testing.TestStack;
@@ -21,48 +22,117 @@ class RedisPointerStoreIT {
     @Test
     void switchIsCompareAndSetAndKeepsHistory() {
         RecallConfig cfg = stack.config(TestStack.unique("ptr"));
-        try (RedisPointerStore store = RedisPointerStore.connect(cfg)) {
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg);
+             RunLock lock = store.acquireLock("test", 30_000, m -> { })) {
             assertThat(store.keys().current()).isEqualTo("it:{" + cfg.pipeline() + "}:current");
+            assertThat(store.keys().all()).allSatisfy(k -> assertThat(k).contains("{" + cfg.pipeline() + "}"));
             assertThat(store.read().current()).isEmpty();
 
             store.setBuilding("c_a");
             assertThat(store.building()).contains("c_a");
-            store.switchTo(Optional.empty(), "c_a", 5);
+            store.switchTo(lock, Optional.empty(), "c_a", 5);
             assertThat(store.current()).contains("c_a");
             assertThat(store.building()).isEmpty();
             assertThat(store.history()).isEmpty();
 
             store.setBuilding("c_b");
-            store.switchTo(Optional.of("c_a"), "c_b", 5);
+            store.switchTo(lock, Optional.of("c_a"), "c_b", 5);
             assertThat(store.current()).contains("c_b");
             assertThat(store.history()).containsExactly("c_a");
 
-            assertThatThrownBy(() -> store.switchTo(Optional.of("c_a"), "c_c", 5))
+            assertThatThrownBy(() -> store.switchTo(lock, Optional.of("c_a"), "c_c", 5))
                     .isInstanceOf(PointerMovedException.class).hasMessageContaining("found 'c_b'");
             assertThat(store.current()).contains("c_b");
 
-            store.rollbackTo(Optional.of("c_b"), "c_a");
+            assertThat(store.retired()).containsOnlyKeys("c_a");
+            store.rollbackTo(lock, Optional.of("c_b"), "c_a");
             assertThat(store.current()).contains("c_a");
             assertThat(store.history()).isEmpty();
+            assertThat(store.retired()).containsOnlyKeys("c_b");
             store.deleteAll();
         }
     }
 
+    /**
+     * The fence: a run whose lock was taken over (it expired while the run was paused, and another run took it)
+     * cannot move key1, and neither switch nor rollback changes anything. Fails if the scripts stop checking the
+     * token (they would switch).
+     */
     @Test
-    void aKilledRunsLockExpiresByItself() throws Exception {
+    void switchAndRollbackRefuseACallerWhoseLockWasTakenOver() throws Exception {
         RecallConfig cfg = stack.config(TestStack.unique("ptr"));
         try (RedisPointerStore store = RedisPointerStore.connect(cfg);
              redis.clients.jedis.RedisClient raw = redis.clients.jedis.RedisClient.create("127.0.0.1", stack.redisPort())) {
-            // what a killed run leaves behind: its lock value, with nobody left to renew it
-            raw.set(store.keys().lock(), "{\"token\":\"dead\",\"host\":\"old-host\",\"pid\":4242,"
-                    + "\"command\":\"rebuild\",\"started_at\":\"2026-01-01T00:00:00Z\"}",
-                    redis.clients.jedis.params.SetParams.setParams().px(1_000));
-            assertThatThrownBy(() -> store.acquireLock("rebuild", 30_000, m -> { }))
-                    .isInstanceOf(LockHeldException.class).hasMessageContaining("rebuild on old-host (pid 4242)");
-            Thread.sleep(1_300);
-            try (RunLock lock = store.acquireLock("rebuild", 30_000, m -> { })) {
-                assertThat(store.lockHolder()).get().extracting(LockInfo::pid).isEqualTo(ProcessHandle.current().pid());
+            RunLock first = store.acquireLock("rebuild", 30_000, m -> { });
+            store.switchTo(first, Optional.empty(), "c_a", 5);
+            store.switchTo(first, Optional.of("c_a"), "c_b", 5);
+            // what expiry + a takeover leaves: another run's value in the key, our renewer not yet aware
+            raw.del(store.keys().lock());
+            try (RunLock second = store.acquireLock("rebuild (the other run)", 30_000, m -> { })) {
+                store.setBuilding("c_c");
+                assertThatThrownBy(() -> store.switchTo(first, Optional.of("c_b"), "c_c", 5))
+                        .isInstanceOf(LockLostException.class).hasMessageContaining("nothing was switched")
+                        .hasMessageContaining("rebuild (the other run)")
+                        .satisfies(e -> assertThat(((LockLostException) e).exitCode()).isEqualTo(5));
+                assertThatThrownBy(() -> store.rollbackTo(first, Optional.of("c_b"), "c_a"))
+                        .isInstanceOf(LockLostException.class).hasMessageContaining("nothing was rolled back");
+                assertThat(store.current()).contains("c_b");
+                assertThat(store.history()).containsExactly("c_a");
+                assertThat(store.building()).contains("c_c");
+                // release only by the owner's token: the late close of the first run leaves the second's lock
+                first.close();
+                assertThat(store.lockHolder()).get().extracting(LockInfo::command).isEqualTo("rebuild (the other run)");
+                store.switchTo(second, Optional.of("c_b"), "c_c", 5);
+                assertThat(store.current()).contains("c_c");
             }
+            assertThat(store.lockHolder()).isEmpty();
+            store.deleteAll();
+        }
+    }
+
+    /** A renewal that finds another token declares the lock lost; checkHeld then throws (exit 5). */
+    @Test
+    void renewalNoticesATakeoverAndTheLockReportsItLost() throws Exception {
+        RecallConfig cfg = stack.config(TestStack.unique("ptr"));
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg);
+             redis.clients.jedis.RedisClient raw = redis.clients.jedis.RedisClient.create("127.0.0.1", stack.redisPort())) {
+            RunLock lock = store.acquireLock("rebuild", 1_500, told::add); // renews every 500 ms
+            lock.checkHeld();
+            raw.set(store.keys().lock(), "{\"token\":\"other\",\"host\":\"h2\",\"pid\":7,\"command\":\"rebuild\"}");
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (lock.lost().isEmpty() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(lock.lost()).get().asString().contains("taken over by rebuild on h2 (pid 7)");
+            assertThat(told).hasSize(1);
+            assertThatThrownBy(lock::checkHeld).isInstanceOf(LockLostException.class);
+            lock.close();
+            assertThat(store.lockHolder()).get().extracting(LockInfo::pid).isEqualTo(7L);
+            store.deleteAll();
+        }
+    }
+
+    /**
+     * Renewal retries within the TTL: Redis stops answering writes for 2.5 s (CLIENT PAUSE WRITE, a real server
+     * state: failover, a blocking save) while the lock lives 4 s. The renewal in the pause times out, is
+     * retried, succeeds after it: the lock is never declared lost. Fails if one failed renewal loses the lock.
+     */
+    @Test
+    void aRedisStallShorterThanTheTtlDoesNotLoseTheLock() throws Exception {
+        RecallConfig cfg = stack.load(TestStack.unique("ptr"), Map.of("redis.timeout_ms", "300")).config();
+        java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RedisPointerStore store = RedisPointerStore.connect(cfg);
+             redis.clients.jedis.RedisClient raw = redis.clients.jedis.RedisClient.create("127.0.0.1", stack.redisPort())) {
+            try (RunLock lock = store.acquireLock("rebuild", 4_000, told::add)) { // renews every 1.33 s
+                Thread.sleep(200);
+                raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE", "2500", "WRITE");
+                Thread.sleep(5_000);
+                assertThat(told).as("renewal retried through the stall").isEmpty();
+                lock.checkHeld();
+                assertThat(store.lockHolder()).get().extracting(LockInfo::token).isEqualTo(lock.info().token());
+            }
+            assertThat(store.lockHolder()).isEmpty();
         }
     }
 

@@ -61,6 +61,29 @@ public final class LaunchedCli implements AutoCloseable {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: what an OOM killer or a power cut does; no hook runs, the lock is left to expire. */
+    public void kill() throws IOException, InterruptedException {
+        signal("KILL");
+    }
+
+    /** SIGSTOP: the process freezes (a long GC pause, a suspended VM) while its lock runs out. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    }
+
     /** Waits for the exit; -1 if still running after {@code seconds}. */
     public int waitFor(int seconds) throws InterruptedException {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;

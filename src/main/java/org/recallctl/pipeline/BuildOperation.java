@@ -1,0 +1,100 @@
+package org.recallctl.pipeline;
+
+import java.util.List;
+import java.util.Optional;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.error.CheckRefusedException;
+import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.output.Progress;
+import org.recallctl.pointer.RedisPointerStore;
+import org.recallctl.source.MysqlItemSource;
+
+/**
+ * {@code build} alone, under the run lock: refuses the serving, the rollback and key2's collection, marks key2
+ * while it builds (on failure key2 is cleared and the collection released) and leaves key2 naming the finished
+ * collection, which keeps it out of retention's reach until {@code switch --to} (which deletes key2) or the
+ * next rebuild. DESIGN §4: key2 is deleted when the switch completes or the build fails.
+ */
+public final class BuildOperation implements Operation<BuildResult> {
+    private final String collection;
+    private final Progress progress;
+
+    /** @param collection the target, or null for the next name of collection.naming */
+    public BuildOperation(String collection, Progress progress) {
+        this.collection = collection == null || collection.isBlank() ? null : collection;
+        this.progress = progress;
+    }
+
+    @Override
+    public String command() {
+        return "build" + (collection == null ? "" : " --collection " + collection);
+    }
+
+    @Override
+    public BuildResult run(OperationRunner.Run run) {
+        RecallConfig cfg = run.cfg();
+        RedisPointerStore pointers = run.pointers();
+        Optional<String> serving = pointers.current();
+        List<String> history = pointers.history();
+        Optional<String> rollback = history.stream().findFirst();
+        String target = collection;
+        if (target == null) {
+            target = new CollectionNaming(cfg.collection()).next(serving, run.clock());
+            if (cfg.collection().naming() == RecallConfig.Naming.ALTERNATE && rollback.filter(target::equals).isPresent()) {
+                // DESIGN 5.2: under A/B naming the next target is the rollback generation; say so, do not refuse
+                run.warn("building into " + target + ", the rollback collection: under alternate naming this gives up "
+                        + "rollback (timestamp naming keeps it)");
+                rollback = Optional.empty();
+            }
+        }
+        String t = target;
+        Optional<String> rb = rollback;
+        BuildStep.refuseProtected(t, serving, rb); // before opening MySQL and Milvus
+        refuseBuilding(pointers, t, "build into");
+        run.report().pointer("serving_before", serving.orElse(null));
+        run.report().pointer("target", t);
+        run.log().info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows)", t,
+                cfg.source().table(), cfg.collection().partitions(), cfg.build().readers(), cfg.build().writers(),
+                cfg.build().batchRows());
+        MilvusGateway milvus = run.milvus();
+        MysqlItemSource source = run.source(cfg.build().readers() + 1);
+        pointers.setBuilding(t);
+        run.onFailure(() -> pointers.clearBuilding(t));
+        run.onFailure(() -> releaseFailed(pointers, milvus, t, run.report()));
+        run.report().decide("key2 " + pointers.keys().building() + " set to " + t);
+        return run.step("build", step -> {
+            BuildResult r = new BuildStep(cfg, source, milvus, BuildListener.progress(progress)).run(t, serving, rb);
+            step.put("written", r.written()).put("rejected", r.rejected()).put("phase_seconds", r.phaseSeconds());
+            run.report().count("written", r.written());
+            run.report().count("rejected", r.rejected());
+            run.report().decide("built " + t + "; key2 names it until it is switched to");
+            return r;
+        });
+    }
+
+    @Override
+    public String summary(BuildResult r) {
+        return "built " + r.collection();
+    }
+
+    /**
+     * Nothing writes into what key2 names (another run's target, or a finished build awaiting its switch): a build
+     * and an nlist sweep refuse it (exit 3). {@code doing} says what was refused, e.g. "build into".
+     */
+    public static void refuseBuilding(RedisPointerStore pointers, String target, String doing) {
+        if (pointers.building().filter(target::equals).isPresent()) {
+            throw new CheckRefusedException("refusing to " + doing + " '" + target + "': key2 " + pointers.keys().building()
+                    + " names it (a finished build awaiting its switch, or a run that lost its lock still writing "
+                    + "it); switch to it, or build into another name");
+        }
+    }
+
+    /** Releases a failed run's collection (never one key1 names): it never serves, never counts as a generation. */
+    static void releaseFailed(RedisPointerStore redis, MilvusGateway milvus, String target, RunReport report) {
+        if (redis.current().filter(target::equals).isPresent() || !milvus.hasCollection(target)) {
+            return;
+        }
+        milvus.release(target);
+        report.decide("released " + target + ", the failed run's collection (dropped by the next run or 'recallctl prune')");
+    }
+}

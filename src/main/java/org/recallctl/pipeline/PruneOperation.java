@@ -1,0 +1,62 @@
+package org.recallctl.pipeline;
+
+import java.util.List;
+
+/**
+ * {@code recallctl prune}: retention on its own, cron-able, under the run lock. Releases history generations
+ * that stopped serving more than retention.grace_s ago, drops this pipeline's marked collections that are
+ * neither serving, key2, nor within the last retention.keep generations (older generations, leftovers of
+ * failed runs). {@code --dry-run} only reads and lists what it would do.
+ */
+public final class PruneOperation implements Operation<PruneOperation.Result> {
+    private final boolean dryRun;
+
+    public PruneOperation(boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
+    public record Result(boolean dryRun, RetentionPlan plan, Retention.Outcome outcome) {
+    }
+
+    @Override
+    public String command() {
+        return dryRun ? "prune --dry-run" : "prune";
+    }
+
+    @Override
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    @Override
+    public Result run(OperationRunner.Run run) {
+        Retention retention = new Retention(run.cfg(), run.milvus(), run.log());
+        RetentionPlan plan = run.step("plan", step -> {
+            RetentionPlan p = retention.planNow(run.pointers(), run.clock().millis());
+            step.put("kept", p.kept()).put("release", p.release()).put("drop", p.drop()).put("skipped", p.skipped());
+            return p;
+        });
+        if (dryRun) {
+            return new Result(true, plan, new Retention.Outcome(plan.kept(), List.of(), List.of(), plan.skipped()));
+        }
+        Retention.Outcome outcome = run.step("prune", step -> {
+            Retention.Outcome o = retention.apply(plan, run.pointers());
+            step.put("released", o.released()).put("dropped", o.dropped()).put("skipped", o.skipped());
+            return o;
+        });
+        outcome.skipped().stream().filter(s -> s.contains("failed")).forEach(s -> run.warn("prune skipped " + s));
+        if (!outcome.released().isEmpty()) {
+            run.report().decide("released " + outcome.released());
+        }
+        if (!outcome.dropped().isEmpty()) {
+            run.report().decide("dropped " + outcome.dropped());
+        }
+        return new Result(false, plan, outcome);
+    }
+
+    @Override
+    public String summary(Result r) {
+        return (r.dryRun() ? "prune dry run: would release " + r.plan().release() + ", drop " + r.plan().drop()
+                : "pruned: released " + r.outcome().released() + ", dropped " + r.outcome().dropped());
+    }
+}

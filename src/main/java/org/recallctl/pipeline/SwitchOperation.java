@@ -1,0 +1,64 @@
+package org.recallctl.pipeline;
+
+import java.util.Optional;
+import org.recallctl.config.RecallConfig;
+import org.recallctl.source.MysqlItemSource;
+
+/**
+ * {@code switch --to NAME} under the run lock: the post-build check (safety rule 1) unless NAME already serves,
+ * then the fenced compare-and-set, alias and retention ({@link SwitchStep}).
+ */
+public final class SwitchOperation implements Operation<SwitchStep.Result> {
+    private final String to;
+    private final String expectCurrent;
+    private final long expectRejected;
+
+    /**
+     * @param expectCurrent what key1 must name for the switch ({@code "-"} = unset), or null for what it names now
+     */
+    public SwitchOperation(String to, String expectCurrent, long expectRejected) {
+        this.to = to;
+        this.expectCurrent = expectCurrent;
+        this.expectRejected = expectRejected;
+    }
+
+    @Override
+    public String command() {
+        return "switch --to " + to;
+    }
+
+    @Override
+    public SwitchStep.Result run(OperationRunner.Run run) {
+        RecallConfig cfg = run.cfg();
+        Optional<String> now = run.pointers().current();
+        Optional<String> expected = expectCurrent == null ? now
+                : "-".equals(expectCurrent) ? Optional.empty() : Optional.of(expectCurrent);
+        run.report().pointer("serving_before", now.orElse(null));
+        run.report().pointer("target", to);
+        if (!now.filter(to::equals).isPresent()) {
+            // safety rule 1: the target passes the post-build check before key1 may name it
+            run.perform("check_built", step -> {
+                MysqlItemSource source = run.source(1);
+                CheckStep.After a = new CheckStep(cfg, source, run.milvus(), run.log())
+                        .after(to, source.count(), expectRejected, null, expected);
+                step.put("built_rows", a.builtRows()).put("verdict", a.verdict().summary());
+            });
+        }
+        SwitchStep.Result r = run.step("switch", step -> {
+            SwitchStep.Result s = new SwitchStep(cfg, run.milvus(), run.pointers(), run.log())
+                    .run(run.lock(), to, expected, run::warn);
+            step.put("from", s.previous()).put("to", s.target()).put("alias", s.aliasAction())
+                    .put("retention", s.retention()).put("warnings", s.warnings());
+            return s;
+        });
+        run.report().pointer("serving_after", to);
+        run.report().decide(r.alreadyServing() ? to + " already serving (alias " + r.aliasAction() + ")"
+                : "switched from " + (r.previous() == null ? "(unset)" : r.previous()) + " to " + to);
+        return r;
+    }
+
+    @Override
+    public String summary(SwitchStep.Result r) {
+        return r.alreadyServing() ? to + " already serving" : "switched to " + to;
+    }
+}
