@@ -91,6 +91,7 @@ public final class ExactTopK {
         try {
             int per = (queries.length + threads - 1) / threads;
             ScoreKernel.Worker[] workers = new ScoreKernel.Worker[threads];
+            Scratch[] scratch = new Scratch[threads];
             items.forEachBlock(block -> {
                 scanned[0] += block.count();
                 kernel.prepare(block);
@@ -104,8 +105,12 @@ public final class ExactTopK {
                     if (workers[t] == null) {
                         workers[t] = kernel.worker();
                     }
+                    if (scratch[t] == null || scratch[t].cand.length < block.capacity()) {
+                        scratch[t] = new Scratch(block.capacity());
+                    }
                     ScoreKernel.Worker w = workers[t];
-                    fs.add(pool.submit(() -> w.score(block, from, to, (q, s, off) -> select(q, s, off, block))));
+                    Scratch sc = scratch[t];
+                    fs.add(pool.submit(() -> w.score(block, from, to, (q, s, off) -> select(q, s, off, block, sc))));
                 }
                 for (Future<?> f : fs) {
                     try {
@@ -146,8 +151,16 @@ public final class ExactTopK {
         return seconds <= 0 ? 0 : 2.0 * dim * items * queries / seconds / 1e9;
     }
 
-    /** Offers to query q's heap, with its reference score, every item whose fast score may reach the heap. */
-    private void select(int q, float[] s, int off, ItemBlock block) {
+    /**
+     * Offers to query q's heap, with its reference score, every item whose fast score may reach the heap. First a
+     * plain scan against the threshold at the block's start (it only rises, so this admits a superset), then the
+     * candidates that still pass the current threshold are rescored four at a time: four independent
+     * accumulators, each summing its own item in the reference order, so the CPU overlaps their latency.
+     */
+    private void select(int q, float[] s, int off, ItemBlock block, Scratch scratch) {
+        int[] cand = scratch.cand;
+        int[] grp = scratch.group;
+        float[] g = scratch.scores;
         TopKHeap heap = heaps[q];
         float[] qv = queries[q];
         float[] rows = block.rows();
@@ -156,13 +169,33 @@ public final class ExactTopK {
         int n = block.count();
         double margin = kernel.margin(queryNorms[q], block.maxNorm());
         float lo = lowest(heap.threshold(), margin);
-        long count = 0;
+        int nc = 0;
         for (int j = 0; j < n; j++) {
             if (s[off + j] >= lo) {
-                heap.offer(reference(qv, rows, j * dim, dim, l2), ids[j]);
-                lo = lowest(heap.threshold(), margin);
-                count++;
+                cand[nc++] = j;
             }
+        }
+        long count = 0;
+        for (int i = 0; i < nc; ) {
+            int m = 0;
+            while (i < nc && m < 4) {
+                int j = cand[i++];
+                if (s[off + j] >= lo) {
+                    grp[m++] = j;
+                }
+            }
+            if (m == 4) {
+                reference4(qv, rows, grp, dim, l2, g);
+            } else {
+                for (int t = 0; t < m; t++) {
+                    g[t] = reference(qv, rows, grp[t] * dim, dim, l2);
+                }
+            }
+            for (int t = 0; t < m; t++) {
+                heap.offer(g[t], ids[grp[t]]);
+            }
+            lo = lowest(heap.threshold(), margin);
+            count += m;
         }
         rescored.add(count);
     }
@@ -189,6 +222,58 @@ public final class ExactTopK {
             acc += q[d] * rows[base + d];
         }
         return acc;
+    }
+
+    /** One worker thread's buffers for {@link #select}. */
+    private static final class Scratch {
+        final int[] cand;
+        final int[] group = new int[4];
+        final float[] scores = new float[4];
+
+        Scratch(int capacity) {
+            cand = new int[capacity];
+        }
+    }
+
+    /** {@link #reference} of four items at once, each bit-identical to it (its own accumulator, same order). */
+    static void reference4(float[] q, float[] rows, int[] items, int dim, boolean l2, float[] out) {
+        int b0 = items[0] * dim;
+        int b1 = items[1] * dim;
+        int b2 = items[2] * dim;
+        int b3 = items[3] * dim;
+        float a0 = 0;
+        float a1 = 0;
+        float a2 = 0;
+        float a3 = 0;
+        if (l2) {
+            for (int d = 0; d < dim; d++) {
+                float qd = q[d];
+                float t0 = rows[b0 + d] - qd;
+                float t1 = rows[b1 + d] - qd;
+                float t2 = rows[b2 + d] - qd;
+                float t3 = rows[b3 + d] - qd;
+                a0 += t0 * t0;
+                a1 += t1 * t1;
+                a2 += t2 * t2;
+                a3 += t3 * t3;
+            }
+            out[0] = -a0;
+            out[1] = -a1;
+            out[2] = -a2;
+            out[3] = -a3;
+            return;
+        }
+        for (int d = 0; d < dim; d++) {
+            float qd = q[d];
+            a0 += qd * rows[b0 + d];
+            a1 += qd * rows[b1 + d];
+            a2 += qd * rows[b2 + d];
+            a3 += qd * rows[b3 + d];
+        }
+        out[0] = a0;
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
     }
 
     /** Best-first ids and scores per query (scores as Milvus reports them: similarity, or L2 squared distance). */
