@@ -18,9 +18,13 @@ cp="target/classes:target/test-classes:$(cat target/cp.txt)"
 export OPENBLAS_NUM_THREADS=1
 echo "machine: $(nproc) cores, $(uptime | sed 's/.*load/load/')"
 java -Xmx3g -cp "$cp" org.recallctl.bench.GroundTruthBench generate "$data" "$items" "$queries"
+# each round: recallctl (the kernel bench uses) and FAISS back to back, so both see the same machine load
 for r in $(seq 1 "$rounds"); do
   echo "--- round $r ($(uptime | sed 's/.*load/load/'))"
-  java -Xmx4g -cp "$cp" org.recallctl.bench.GroundTruthBench run "$data" 100
+  java -Xmx4g -cp "$cp" org.recallctl.bench.GroundTruthBench run "$data" 100 0 0 fast
   # FAISS uses its own OpenMP threads (all cores), as users run it
   env -u OPENBLAS_NUM_THREADS "$py" benchmarks/faiss_flat.py "$data" 100 1
 done
+# exactness: every kernel (native BLAS, pure Java) vs each other on everything and vs the scalar loop on a subset
+echo "--- exactness and the other kernels ($(uptime | sed 's/.*load/load/'))"
+java -Xmx4g -cp "$cp" org.recallctl.bench.GroundTruthBench run "$data" 100 200000 100 all

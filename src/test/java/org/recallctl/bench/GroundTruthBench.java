@@ -17,12 +17,13 @@ import org.recallctl.config.Metric;
  * Ground-truth rate benchmark (no JMH, no MySQL), driven by benchmarks/groundtruth.sh:
  * <pre>
  * GroundTruthBench generate DIR [items] [queries]   seeded Gaussian items and queries (dim 128) as raw float32 files
- * GroundTruthBench run DIR [k] [scalarItems] [scalarQueries]
+ * GroundTruthBench run DIR [k] [scalarItems] [scalarQueries] [fast|all]
  * </pre>
- * {@code run} times {@link ExactTopK} with every available kernel on all items × all queries (K=100, IP, all
- * cores), the plain scalar triple loop on a subset, checks that every kernel returns the same TopK as the scalar
- * loop on the subset and as each other on everything, and writes the ids for the FAISS comparison
- * (benchmarks/faiss_flat.py reads the same files). GFLOP/s = 2·dim·items·queries / s.
+ * {@code run ... fast} times {@link ExactTopK} with the kernel bench uses (AUTO: native BLAS when it loads) on all
+ * items × all queries (K=100, IP, all cores) and writes the ids for the FAISS comparison
+ * (benchmarks/faiss_flat.py reads the same files); {@code all} also times every other kernel, the plain scalar
+ * triple loop on a subset, and checks that every kernel returns the same TopK as the scalar loop on the subset and
+ * as each other on everything. GFLOP/s = 2·dim·items·queries / s.
  */
 public final class GroundTruthBench {
     private static final int DIM = 128;
@@ -39,7 +40,7 @@ public final class GroundTruthBench {
         } else {
             run(dir, args.length > 2 ? Integer.parseInt(args[2]) : 100,
                     args.length > 3 ? Integer.parseInt(args[3]) : 200_000,
-                    args.length > 4 ? Integer.parseInt(args[4]) : 100);
+                    args.length > 4 ? Integer.parseInt(args[4]) : 100, args.length <= 5 || !"fast".equals(args[5]));
         }
     }
 
@@ -81,7 +82,7 @@ public final class GroundTruthBench {
         return out;
     }
 
-    private static void run(Path dir, int k, int scalarItems, int scalarQueries) throws Exception {
+    private static void run(Path dir, int k, int scalarItems, int scalarQueries, boolean everything) throws Exception {
         float[][] x = read(dir.resolve("items.f32"));
         float[][] queries = read(dir.resolve("queries.f32"));
         int nq = queries.length;
@@ -100,6 +101,9 @@ public final class GroundTruthBench {
             kernels.add(0, ExactTopK.Kernel.NATIVE_BLAS);
         } catch (IllegalStateException e) {
             System.out.println("native BLAS: not available: " + e.getMessage());
+        }
+        if (!everything) {
+            kernels = kernels.subList(0, 1); // what bench's AUTO takes
         }
         // warm-up so C2 has compiled the kernels and the selection before the measured runs
         InMemoryItems warm = new InMemoryItems(DIM, blocks.subList(0, Math.min(blocks.size(), 60)));
@@ -121,6 +125,9 @@ public final class GroundTruthBench {
                 System.out.printf("  identical TopK (ids and order) to %s on %d/%d queries%n", kernels.get(0),
                         agree(first.ids(), r.ids()), nq);
             }
+        }
+        if (!everything) {
+            return;
         }
         // the plain scalar triple loop on a subset of the same data: the definition of "exact"
         int sub = Math.min(scalarItems / BLOCK * BLOCK, x.length / BLOCK * BLOCK);
