@@ -10,8 +10,7 @@ import org.recallctl.milvus.IndexInfo;
 /** The two rules of "tuning at a glance": QPS at recall targets, and nlist=? when the server does not say. */
 class BenchSummaryTest {
     private static BenchRow row(String index, int nprobe, int c, double recall, double qps, double p99) {
-        return new BenchRow(index, "IVF_FLAT", null, null, 10, "nprobe", nprobe, c, 1,
-                new Measurement(100, 0, 1, qps, recall, recall, p99 / 2, p99, p99, p99, null));
+        return MeasurementTest.row(index, nprobe, c, recall, qps, p99);
     }
 
     @Test

@@ -113,9 +113,12 @@ public final class GroundTruthBench {
         ExactTopK.Result first = null;
         for (ExactTopK.Kernel kind : kernels) {
             ExactTopK e = new ExactTopK(queries, Metric.IP, k, cores, kind);
+            long cpu0 = processCpuNanos();
             ExactTopK.Result r = e.run(all);
+            double cpu = (processCpuNanos() - cpu0) / 1e9;
             System.out.printf("RESULT kernel=%s threads=%d items=%d queries=%d k=%d seconds=%.3f gflops=%.1f "
-                    + "rescored_per_query=%.0f%n", kind, cores, r.items(), nq, k, r.seconds(), r.gflops(),
+                    + "cpu_seconds=%.3f gflop_per_cpu_second=%.1f rescored_per_query=%.0f%n", kind, cores, r.items(),
+                    nq, k, r.seconds(), r.gflops(), cpu, ExactTopK.gflops(DIM, r.items(), nq, cpu),
                     (double) e.rescored() / nq);
             System.out.printf("  (%s)%n", e.kernelName());
             if (first == null) {
@@ -144,6 +147,12 @@ public final class GroundTruthBench {
             System.out.printf("  %s: identical TopK to the scalar loop on %d/%d subset queries%n", kind,
                     agree(scalarIds, r.ids()), sq.length);
         }
+    }
+
+    /** CPU seconds of the whole process (all threads): robust to other load on the machine, unlike wall time. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int agree(long[][] a, long[][] b) {

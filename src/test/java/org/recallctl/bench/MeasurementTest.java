@@ -90,7 +90,8 @@ class MeasurementTest {
                 .isCloseTo(2 / 3.0, within(1e-12));
     }
 
-    private static BenchRow row(String index, int nprobe, int c, double recall, double qps, double p99) {
+    /** A measured row at K=10 with the given recall, QPS and p99 (shared with BenchSummaryTest). */
+    static BenchRow row(String index, int nprobe, int c, double recall, double qps, double p99) {
         return new BenchRow(index, "IVF_FLAT", 32, null, 10, "nprobe", nprobe, c, 1,
                 new Measurement(100, 0, 1, qps, recall, recall, p99 / 2, p99, p99, p99, null));
     }
