@@ -6,6 +6,8 @@ Prints one RESULT line per timed run and how many queries' TopK equals recallctl
 import sys
 import time
 
+import os
+
 import faiss
 import numpy as np
 
@@ -22,7 +24,8 @@ for _ in range(runs):
     scores, ids = index.search(q, k)
     s, cpu = time.perf_counter() - t, time.process_time() - c
     flop = 2 * 128 * len(x) * len(q)
-    print(f"RESULT kernel=FAISS_IndexFlatIP threads={faiss.omp_get_max_threads()} items={len(x)} "
+    policy = os.environ.get("OMP_WAIT_POLICY", "default")
+    print(f"RESULT kernel=FAISS_IndexFlatIP omp_wait_policy={policy} threads={faiss.omp_get_max_threads()} items={len(x)} "
           f"queries={len(q)} k={k} seconds={s:.3f} gflops={flop / s / 1e9:.1f} cpu_seconds={cpu:.3f} "
           f"gflop_per_cpu_second={flop / cpu / 1e9:.1f}")
 java = np.fromfile(f"{d}/java-ids.i64", dtype="<i8").reshape(len(q), -1)
