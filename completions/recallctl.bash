@@ -329,7 +329,7 @@ function _picocli_recallctl_build() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--config' '--set'"
+  local arg_opts="'--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--method' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -353,6 +353,9 @@ function _picocli_recallctl_build() {
       return
       ;;
     '--writers')
+      return
+      ;;
+    '--method')
       return
       ;;
     '--config')

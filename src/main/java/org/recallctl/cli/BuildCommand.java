@@ -44,6 +44,10 @@ public class BuildCommand implements Callable<Integer> {
     Integer readers;
     @Option(names = "--writers", paramLabel = "N", description = "Parallel Milvus writers (build.writers).")
     Integer writers;
+    @Option(names = "--method", paramLabel = "insert|import", description = "insert: send insert requests; import:"
+            + " write NumPy files per partition and let the Milvus data nodes import them (build.method; needs"
+            + " build.import.*, Milvus 2.3+).")
+    String method;
 
     BuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -55,7 +59,8 @@ public class BuildCommand implements Callable<Integer> {
                 .put("collection.partitions", partitions, "--partitions")
                 .put("build.batch_rows", batchRows, "--batch-rows")
                 .put("build.readers", readers, "--readers")
-                .put("build.writers", writers, "--writers"));
+                .put("build.writers", writers, "--writers")
+                .put("build.method", method, "--method"));
         RecallConfig cfg = loaded.config();
         Log log = common.log(ctx);
         Progress progress = Progress.forStderr(ctx.err(), ctx.errIsTerminal(), common.quiet());
@@ -108,8 +113,8 @@ public class BuildCommand implements Callable<Integer> {
         Table phases = new Table("PHASE", "SECONDS");
         r.phaseSeconds().forEach((k, v) -> phases.row(k, String.format("%.2f", v)));
         phases.print(out);
-        out.println("(read, decode, queue_wait, convert, insert are thread-seconds summed over readers/writers;"
-                + " stream, flush, index, total are wall time)");
+        out.println("(read, decode, queue_wait, convert, insert, build_threads_cpu are thread-seconds summed over"
+                + " readers/writers; stream, publish, import, flush, index, total are wall time)");
         out.flush();
     }
 }

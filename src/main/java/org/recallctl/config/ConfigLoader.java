@@ -23,7 +23,7 @@ import org.recallctl.error.ConfigException;
 public final class ConfigLoader {
     /** RECALLCTL_ variables that are not config keys (the config path, the stack scripts' own settings). */
     private static final Set<String> NON_KEY_ENV = Set.of("RECALLCTL_CONFIG", "RECALLCTL_HOME", "RECALLCTL_PROJECT_DIR",
-            "RECALLCTL_HISTORY_FILE", "RECALLCTL_CDS_CREATE", "RECALLCTL_KEEP_STACK");
+            "RECALLCTL_HISTORY_FILE", "RECALLCTL_CDS_CREATE", "RECALLCTL_KEEP_STACK", "RECALLCTL_JAR");
     private static final List<String> NON_KEY_ENV_PREFIXES = List.of("RECALLCTL_STACK_", "RECALLCTL_IT_");
 
     private final ConfigSchema schema = ConfigSchema.get();
@@ -50,6 +50,9 @@ public final class ConfigLoader {
         flags.forEach((k, v) -> put(values, k, v.value(), v.flag()));
         Path baseDir = file == null ? Path.of("") : file.toAbsolutePath().getParent();
         RecallConfig config = new ConfigBinder(values, baseDir).bind();
+        // index and search parameters against the index type: before anything is built, not after the stream
+        warnings.addAll(IndexParamSchema.check(config, key -> values.containsKey(key)
+                && !"default".equals(values.get(key).origin())));
         Redactor redactor = new Redactor();
         config.secrets().forEach(redactor::register);
         return new LoadedConfig(config, values, redactor, warnings, file);

@@ -23,7 +23,8 @@ public final class ConfigSchema {
     private ConfigSchema() {
         str("pipeline.name", "items", "pipeline name; part of the Redis key names (hash tag {name})");
 
-        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database");
+        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database "
+                + "(credentials in it, user:pw@ or ?password=, win over source.user/password and are never printed)");
         str("source.user", "recallctl", "database user");
         secret("source.password", "", "database password: prefer RECALLCTL_SOURCE_PASSWORD or source.password_file");
         path("source.password_file", "", "file holding the database password (relative to this config file)");
@@ -51,7 +52,8 @@ public final class ConfigSchema {
         integer("milvus.index_timeout_s", "1800", "how long to wait for an index build");
         integer("milvus.load_timeout_s", "600", "how long to wait for a collection to load");
 
-        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS)");
+        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS); a password in it "
+                + "(redis://:pw@host, redis://user:pw@host) is used when redis.password is empty, and never printed");
         str("redis.user", "", "Redis ACL user; empty = default user");
         secret("redis.password", "", "Redis password: prefer RECALLCTL_REDIS_PASSWORD or redis.password_file");
         path("redis.password_file", "", "file holding the Redis password");
@@ -96,7 +98,9 @@ public final class ConfigSchema {
         integer("retention.keep", "2", "collections kept: the serving one plus keep-1 for rollback");
         integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch");
 
-        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert");
+        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert. Secret "
+                + "(it usually carries a token): prefer RECALLCTL_ALERT_WEBHOOK_URL or alert.webhook_url_file");
+        path("alert.webhook_url_file", "", "file holding the webhook URL");
         bool("alert.on_success", "false", "also alert on success");
         integer("alert.timeout_ms", "3000", "webhook timeout");
 
@@ -106,6 +110,23 @@ public final class ConfigSchema {
         integer("build.writers", "2", "parallel Milvus insert writers");
         integer("build.queue_batches", "8", "batches buffered between readers and writers (backpressure)");
         integer("build.lock_ttl_s", "60", "run lock lifetime; renewed while running, expires if the run dies");
+        choice("build.method", "insert", "insert: recallctl sends insert requests; import: recallctl writes NumPy files"
+                + " per partition and the Milvus data nodes import them (Milvus 2.3+, not milvus-lite)", "insert", "import");
+        choice("build.import.storage", "local", "where import files go: local (build.import.local_dir, a path the data"
+                + " nodes read too) or s3 (the bucket Milvus uses as its object storage)", "local", "s3");
+        str("build.import.local_dir", "", "storage local: ABSOLUTE directory shared with the Milvus data nodes (same"
+                + " host for a standalone server, NFS/GlusterFS for a cluster); files are removed after a good import");
+        integer("build.import.timeout_s", "7200", "how long to wait for the import jobs to complete");
+        str("build.import.s3.endpoint", "", "storage s3: endpoint URL, e.g. http://minio:9000 (empty = AWS for the region)");
+        str("build.import.s3.bucket", "", "storage s3: Milvus's own bucket (minio.bucketName in milvus.yaml)");
+        str("build.import.s3.prefix", "recallctl-import", "storage s3: key prefix for import files inside that bucket");
+        str("build.import.s3.region", "us-east-1", "storage s3: region");
+        secret("build.import.s3.access_key", "", "storage s3: access key id: prefer RECALLCTL_BUILD_IMPORT_S3_ACCESS_KEY");
+        path("build.import.s3.access_key_file", "", "file holding the access key id");
+        secret("build.import.s3.secret_key", "", "storage s3: secret key: prefer RECALLCTL_BUILD_IMPORT_S3_SECRET_KEY");
+        path("build.import.s3.secret_key_file", "", "file holding the secret key");
+        bool("build.import.s3.path_style", "true", "storage s3: path-style URLs (MinIO, SeaweedFS); false for AWS"
+                + " virtual-hosted style");
     }
 
     private static final ConfigSchema INSTANCE = new ConfigSchema();

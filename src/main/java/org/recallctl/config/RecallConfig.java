@@ -51,10 +51,27 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     public record Alert(Secret webhookUrl, boolean onSuccess, int timeoutMs) {
     }
 
-    public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS) {
+    public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS,
+                        BuildMethod method, Import imports) {
     }
 
+    /** How the rows reach Milvus: insert requests from recallctl, or files the data nodes import. */
+    public enum BuildMethod { INSERT, IMPORT }
+
+    /** Bulk import (build.method: import): where the files go and how long the server may take. */
+    public record Import(String storage, String localDir, int timeoutS, S3 s3) {
+        public boolean isS3() {
+            return "s3".equals(storage);
+        }
+    }
+
+    /** The bucket Milvus reads imports from (its own object storage), for build.import.storage: s3. */
+    public record S3(String endpoint, String bucket, String prefix, String region, Secret accessKey,
+                     Secret secretKey, boolean pathStyle) {
+    }
+
+    /** Every secret this config holds, from every slot of {@link SecretSlots}: what the redactor must know. */
     public List<Secret> secrets() {
-        return List.of(source.password(), milvus.token(), redis.password(), alert.webhookUrl());
+        return SecretSlots.secrets(this);
     }
 }

@@ -61,12 +61,18 @@ public final class MilvusGateway implements AutoCloseable {
     private final MilvusClientV2 client;
     private final ConnectConfig connectConfig;
     private final String uri;
+    private final int maxRetries;
+    private final long maxRetryMs;
     private AsyncSearchChannel asyncSearch; // opened by the first searchAsync; guarded by this
+    private WriteChannel writes; // opened by the first columnar insert or import; guarded by this
 
-    private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri) {
+    private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri, int maxRetries,
+                          long maxRetryMs) {
         this.client = client;
         this.connectConfig = connectConfig;
         this.uri = uri;
+        this.maxRetries = maxRetries;
+        this.maxRetryMs = maxRetryMs;
     }
 
     /** Connects to the write endpoint, with the configured per-RPC deadline. */
@@ -111,7 +117,7 @@ public final class MilvusGateway implements AutoCloseable {
                 .initialBackOffMs(100)
                 .maxBackOffMs(2_000)
                 .build());
-        return new MilvusGateway(client, connectConfig, uri);
+        return new MilvusGateway(client, connectConfig, uri, Math.max(0, cfg.maxRetries()), Math.max(1, cfg.maxRetryMs()));
     }
 
     public String uri() {
@@ -414,6 +420,69 @@ public final class MilvusGateway implements AutoCloseable {
                 InsertReq.builder().collectionName(collection).partitionName(partition).data(rows).build()));
     }
 
+    /**
+     * Inserts one columnar batch ({@link InsertColumns}) into a partition: the build's write path. Same deadline
+     * as every RPC; retried only while the server is unreachable (see {@link InsertChannel}).
+     */
+    public void insert(String collection, String partition, InsertColumns columns) {
+        run("insert " + columns.rows() + " rows into " + collection + "/" + partition,
+                () -> writeChannel().insert(collection, partition, columns));
+    }
+
+    private synchronized WriteChannel writeChannel() {
+        if (writes == null) {
+            writes = new WriteChannel(connectConfig, maxRetries, maxRetryMs);
+        }
+        return writes;
+    }
+
+    /**
+     * Fails with a ConfigException (exit 2) when the server has no bulk import (milvus-lite answers the gRPC
+     * Import with UNIMPLEMENTED), before any file is written. Probes with an import of no files, which a server
+     * that imports refuses as an empty request without starting anything.
+     */
+    public void requireImport(String collection) {
+        try {
+            writeChannel().startImport(collection, "", List.of());
+        } catch (io.milvus.shaded.io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.milvus.shaded.io.grpc.Status.Code.UNIMPLEMENTED) {
+                throw new org.recallctl.error.ConfigException("Milvus at " + uri + " has no bulk import (gRPC Import"
+                        + " answered UNIMPLEMENTED; milvus-lite has none): use --method insert (build.method: insert)");
+            }
+            throw MilvusErrors.translate(e, uri, "check bulk import support");
+        } catch (RuntimeException e) {
+            if (MilvusErrors.isUnreachable(e)) {
+                throw MilvusErrors.translate(e, uri, "check bulk import support");
+            }
+            // a server that imports refuses an empty import request: that is the answer we wanted
+        }
+    }
+
+    /** Starts one bulk import job of {@code files} into {@code partition}; returns the server's task ids. */
+    public List<Long> startImport(String collection, String partition, List<String> files) {
+        return call("start importing " + files.size() + " files into " + collection + "/" + partition,
+                () -> writeChannel().startImport(collection, partition, files));
+    }
+
+    /** The state of one import task. */
+    public ImportProgress importState(long task) {
+        var r = call("get the state of import task " + task, () -> writeChannel().importState(task));
+        String reason = "";
+        int percent = 0;
+        for (var kv : r.getInfosList()) {
+            if ("failed_reason".equals(kv.getKey())) {
+                reason = kv.getValue();
+            } else if ("progress_percent".equals(kv.getKey())) {
+                try {
+                    percent = Integer.parseInt(kv.getValue().trim());
+                } catch (NumberFormatException ignored) {
+                    // not a number on this server version: keep 0
+                }
+            }
+        }
+        return new ImportProgress(task, r.getState().name().replace("Import", ""), r.getRowCount(), percent, reason);
+    }
+
     /** Idempotent write: a retried batch replaces rows instead of duplicating them. */
     public void upsert(String collection, String partition, List<JsonObject> rows) {
         run("upsert " + rows.size() + " rows into " + collection + "/" + partition, () -> client.upsert(
@@ -567,6 +636,9 @@ public final class MilvusGateway implements AutoCloseable {
         synchronized (this) {
             if (asyncSearch != null) {
                 asyncSearch.close();
+            }
+            if (writes != null) {
+                writes.close();
             }
         }
         try {

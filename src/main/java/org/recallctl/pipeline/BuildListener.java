@@ -20,7 +20,15 @@ public interface BuildListener {
     default void batchWritten(int partition, int rows) {
     }
 
-    /** A phase begins: drop, create, stream, flush, index. */
+    /** build.method import: rows the server has imported so far, of the rows in the import files. */
+    default void importProgress(long rows, long total) {
+    }
+
+    /** build.method import failed: its files were kept for inspection at {@code where}. */
+    default void importFilesKept(String where) {
+    }
+
+    /** A phase begins: drop, create, stream, (import,) flush, index. */
     default void phase(String name) {
     }
 
@@ -36,11 +44,65 @@ public interface BuildListener {
         };
     }
 
+    /** Tells both listeners everything, {@code a} first. */
+    static BuildListener both(BuildListener a, BuildListener b) {
+        return new BuildListener() {
+            @Override
+            public void started(String collection, long sourceRows) {
+                a.started(collection, sourceRows);
+                b.started(collection, sourceRows);
+            }
+
+            @Override
+            public void rowsDone(long done, long total) {
+                a.rowsDone(done, total);
+                b.rowsDone(done, total);
+            }
+
+            @Override
+            public void batchWritten(int partition, int rows) {
+                a.batchWritten(partition, rows);
+                b.batchWritten(partition, rows);
+            }
+
+            @Override
+            public void phase(String name) {
+                a.phase(name);
+                b.phase(name);
+            }
+
+            @Override
+            public void index(IndexInfo info) {
+                a.index(info);
+                b.index(info);
+            }
+
+            @Override
+            public void importProgress(long rows, long total) {
+                a.importProgress(rows, total);
+                b.importProgress(rows, total);
+            }
+
+            @Override
+            public void importFilesKept(String where) {
+                a.importFilesKept(where);
+                b.importFilesKept(where);
+            }
+
+            @Override
+            public void finished() {
+                a.finished();
+                b.finished();
+            }
+        };
+    }
+
     /** Shows rows/s and ETA while streaming, then the index build, through {@code progress}. */
     static BuildListener progress(Progress progress) {
         return new BuildListener() {
             private volatile ProgressTask rows = ProgressTask.NONE;
             private volatile ProgressTask index = ProgressTask.NONE;
+            private volatile ProgressTask imported = ProgressTask.NONE;
             private volatile long total;
 
             @Override
@@ -56,11 +118,20 @@ public interface BuildListener {
 
             @Override
             public void phase(String name) {
-                if ("flush".equals(name)) {
+                if ("import".equals(name)) {
                     rows.close();
+                    imported = progress.start("import", total);
+                } else if ("flush".equals(name)) {
+                    rows.close();
+                    imported.close();
                 } else if ("index".equals(name)) {
                     index = progress.start("index", total);
                 }
+            }
+
+            @Override
+            public void importProgress(long done, long of) {
+                imported.setTo(done);
             }
 
             @Override
@@ -71,6 +142,7 @@ public interface BuildListener {
             @Override
             public void finished() {
                 rows.close();
+                imported.close();
                 index.close();
             }
         };

@@ -53,9 +53,9 @@ public final class BuildOperation implements Operation<BuildResult> {
         refuseBuilding(pointers, t, "build into");
         run.report().pointer("serving_before", serving.orElse(null));
         run.report().pointer("target", t);
-        run.log().info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows)", t,
+        run.log().info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows, method %s)", t,
                 cfg.source().table(), cfg.collection().partitions(), cfg.build().readers(), cfg.build().writers(),
-                cfg.build().batchRows());
+                cfg.build().batchRows(), cfg.build().method().name().toLowerCase(java.util.Locale.ROOT));
         MilvusGateway milvus = run.milvus();
         MysqlItemSource source = run.source(cfg.build().readers() + 1);
         pointers.setBuilding(t);
@@ -63,7 +63,8 @@ public final class BuildOperation implements Operation<BuildResult> {
         run.onFailure(() -> releaseFailed(pointers, milvus, t, run.report()));
         run.report().decide("key2 " + pointers.keys().building() + " set to " + t);
         return run.step("build", step -> {
-            BuildResult r = new BuildStep(cfg, source, milvus, BuildListener.progress(progress)).run(t, serving, rb);
+            BuildResult r = new BuildStep(cfg, source, milvus, BuildListener.both(BuildListener.progress(progress),
+                    reportKeptFiles(run))).run(t, serving, rb);
             step.put("written", r.written()).put("rejected", r.rejected()).put("phase_seconds", r.phaseSeconds());
             run.report().count("written", r.written());
             run.report().count("rejected", r.rejected());
@@ -87,6 +88,17 @@ public final class BuildOperation implements Operation<BuildResult> {
                     + " names it (a finished build awaiting its switch, or a run that lost its lock still writing "
                     + "it); switch to it, or build into another name");
         }
+    }
+
+    /** build.method import: import files kept after a failure are a warning and a line in the run report. */
+    static BuildListener reportKeptFiles(OperationRunner.Run run) {
+        return new BuildListener() {
+            @Override
+            public void importFilesKept(String where) {
+                run.warn("import files kept for inspection: " + where + " (remove them when done)");
+                run.report().decide("import files kept in " + where);
+            }
+        };
     }
 
     /** Releases a failed run's collection (never one key1 names): it never serves, never counts as a generation. */

@@ -8,6 +8,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
 import org.recallctl.error.ConfigException;
 import org.recallctl.milvus.CollectionSpec;
+import org.recallctl.milvus.ImportStorage;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.source.ItemSource;
@@ -20,7 +21,7 @@ import org.recallctl.source.ItemSource;
  *
  * <p>Memory is bounded by batches, never by the table: open per-partition batches (compact float arrays, at most
  * readers x P batches and at most 64 MiB together, whatever P is) + queue_batches queued batches + one batch per
- * writer being converted to the SDK's gson rows (about 9x the float size) and sent + the JDBC fetch buffers
+ * writer being copied into its columnar request (about 1x the float size) and sent + the JDBC fetch buffers
  * (source.fetch_size rows per reader). Measured: 1M x 128 rows, P=16, builds in -Xmx256m (docs/benchmarks.md).
  *
  * <p>Writes use insert, not upsert: upsert is a delete plus an insert on the server (slower, and on a fresh
@@ -63,14 +64,20 @@ public final class BuildStep {
                     + b.readers() + ", " + b.writers() + ", " + b.queueBatches() + ")");
         }
         new PartitionBatcher(cfg.collection().partitions(), b.batchRows(), b.batchBytes()); // validates the bounds before any change
+        // build.import.* is checked before anything changes; nothing is written until the stream starts
+        ImportStorage storage = b.method() == RecallConfig.BuildMethod.IMPORT
+                ? ImportStorage.open(b.imports(), target, Long.toString(System.currentTimeMillis(), 36)) : null;
         try {
-            return execute(target);
+            return execute(target, storage);
         } finally {
+            if (storage != null) {
+                storage.close();
+            }
             listener.finished();
         }
     }
 
-    private BuildResult execute(String target) {
+    private BuildResult execute(String target, ImportStorage storage) {
         long t0 = System.nanoTime();
         int partitions = cfg.collection().partitions();
         Map<String, Double> phases = new LinkedHashMap<>();
@@ -84,19 +91,25 @@ public final class BuildStep {
             milvus.dropCollection(target);
         }
         listener.phase("create");
-        milvus.createCollection(CollectionSpec.from(target, cfg));
+        CollectionSpec spec = CollectionSpec.from(target, cfg);
+        milvus.createCollection(spec);
         long expectedRows = source.count();
         listener.started(target, expectedRows);
 
         BuildStatistics stats = new BuildStatistics(partitions);
         RejectLedger ledger = new RejectLedger(cfg.thresholds().maxBadRows(), partitions, target,
                 () -> Math.max(expectedRows, stats.read.get()));
-        long ts = System.nanoTime();
-        listener.phase("stream");
-        new BuildPipeline(cfg, target, source, new RowInsertSink(milvus, target, new RowJson(cfg)), stats, ledger,
-                listener, expectedRows).run();
-        phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
-        ledger.check(stats.read.get(), true);
+        if (storage != null) {
+            milvus.requireImport(target); // before any file is written
+            streamAndImport(target, spec, storage, stats, ledger, expectedRows, phases);
+        } else {
+            long ts = System.nanoTime();
+            listener.phase("stream");
+            new BuildPipeline(cfg, target, source, new ColumnarInsertSink(milvus, spec), stats, ledger,
+                    listener, expectedRows).run();
+            phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
+            ledger.check(stats.read.get(), true);
+        }
 
         long tf = System.nanoTime();
         listener.phase("flush");
@@ -116,5 +129,41 @@ public final class BuildStep {
         all.put("total", total);
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
                 ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index);
+    }
+
+    /**
+     * build.method import: the same stream and validation into per-partition NumPy files, then one import job per
+     * partition. The files are removed after a good import and kept (and reported) after a failure.
+     */
+    private void streamAndImport(String target, CollectionSpec spec, ImportStorage storage, BuildStatistics stats,
+                                 RejectLedger ledger, long expectedRows, Map<String, Double> phases) {
+        boolean imported = false;
+        ImportFileSink files = new ImportFileSink(spec, storage);
+        try {
+            long ts = System.nanoTime();
+            listener.phase("stream");
+            new BuildPipeline(cfg, target, source, files, stats, ledger, listener, expectedRows).run();
+            List<ImportFileSink.Partition> written = files.close();
+            phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
+            ledger.check(stats.read.get(), true);
+            phases.putAll(new BulkImport(milvus, storage, target, cfg.build().imports().timeoutS() * 1000L, listener)
+                    .run(written));
+            imported = true;
+        } finally {
+            try {
+                files.close();
+            } catch (RuntimeException ignored) {
+                // a file that cannot be closed after another failure: that failure is the one to report
+            }
+            if (imported) {
+                try {
+                    storage.remove();
+                } catch (RuntimeException e) {
+                    listener.importFilesKept(storage.kept() + " (could not remove them: " + e.getMessage() + ")");
+                }
+            } else {
+                listener.importFilesKept(storage.kept());
+            }
+        }
     }
 }

@@ -223,8 +223,8 @@ public final class RebuildChain {
         run.onFailure(() -> BuildOperation.releaseFailed(redis, milvus, target, report));
 
         BuildResult built = run.step("build", step -> {
-            BuildResult b = new BuildStep(cfg, source, milvus, both(BuildListener.progress(progress),
-                    hooks.buildListener())).run(target, expected, rollback);
+            BuildResult b = new BuildStep(cfg, source, milvus, both(both(BuildListener.progress(progress),
+                    BuildOperation.reportKeptFiles(run)), hooks.buildListener())).run(target, expected, rollback);
             step.put("collection", b.collection()).put("source_rows", b.sourceRows())
                     .put("written", b.written()).put("rejected", b.rejected())
                     .put("rejected_by_reason", b.rejectedByReason()).put("phase_seconds", b.phaseSeconds())
@@ -283,42 +283,6 @@ public final class RebuildChain {
     }
 
     private static BuildListener both(BuildListener a, BuildListener b) {
-        return new BuildListener() {
-            @Override
-            public void started(String collection, long sourceRows) {
-                a.started(collection, sourceRows);
-                b.started(collection, sourceRows);
-            }
-
-            @Override
-            public void rowsDone(long done, long total) {
-                a.rowsDone(done, total);
-                b.rowsDone(done, total);
-            }
-
-            @Override
-            public void batchWritten(int partition, int rows) {
-                a.batchWritten(partition, rows);
-                b.batchWritten(partition, rows);
-            }
-
-            @Override
-            public void phase(String name) {
-                a.phase(name);
-                b.phase(name);
-            }
-
-            @Override
-            public void index(IndexInfo info) {
-                a.index(info);
-                b.index(info);
-            }
-
-            @Override
-            public void finished() {
-                a.finished();
-                b.finished();
-            }
-        };
+        return BuildListener.both(a, b);
     }
 }

@@ -18,6 +18,7 @@ class MilvusGatewayIT {
     private final TestStack stack = TestStack.get();
 
     @Test
+    @Tag("full-engine") // runs on milvus-lite and, in bin/test's second phase, on the real engine
     void createsDescribesAndAliasesACollectionWithPartitions() {
         String name = TestStack.unique("gw");
         RecallConfig cfg = stack.config(name);

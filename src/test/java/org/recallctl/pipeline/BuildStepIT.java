@@ -75,7 +75,7 @@ class BuildStepIT {
     }
 
     /** 4 rows of each kind of bad row (wrong dimension, NaN, malformed JSON, zero norm, duplicate id): 1%. */
-    private static List<Long> spoil(RecallConfig cfg, String viewName) throws Exception {
+    static List<Long> spoil(RecallConfig cfg, String viewName) throws Exception {
         List<Long> bad = new ArrayList<>();
         String dim2 = "[0.1,0.2]";
         String nan = "[NaN" + ",0.5".repeat(127) + "]";

@@ -103,6 +103,7 @@ class RebuildChainIT {
     }
 
     @Test
+    @Tag("full-engine") // runs on milvus-lite and, in bin/test's second phase, on the real engine
     void happyPathTwiceThenRollbackAndAlreadyServing(@TempDir Path dir) throws Exception {
         String name = TestStack.unique("chain");
         String alias = name + "_serving";

@@ -31,7 +31,12 @@ public final class LaunchedCli implements AutoCloseable {
                 project + "/bin/recallctl"));
         cmd.addAll(List.of(args));
         Path err = dir.resolve("launched-" + System.nanoTime() + ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("launched-" + System.nanoTime() + ".out").toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        String jar = System.getProperty("recallctl.jar");
+        if (jar != null && Files.isRegularFile(Path.of(jar))) {
+            pb.environment().put("RECALLCTL_JAR", jar); // the jar of this build, wherever -Dbuild.dir put it
+        }
+        Process p = pb.redirectOutput(dir.resolve("launched-" + System.nanoTime() + ".out").toFile())
                 .redirectError(err.toFile()).start();
         return new LaunchedCli(p, err);
     }

@@ -76,6 +76,11 @@ public final class TestStack {
         return Integer.parseInt(get("REDIS_PORT"));
     }
 
+    /** Whether the stack runs the full Milvus engine (bin/stack up --milvus full), not milvus-lite. */
+    public boolean isFullEngine() {
+        return "full".equals(env.get("MILVUS_FLAVOR"));
+    }
+
     public int milvusPort() {
         return Integer.parseInt(get("MILVUS_PORT"));
     }

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Bulk import vs inserts (issue 11 §2), end to end including the index, same data, same server, same run:
+#   recallctl build --method insert   and   recallctl build --method import (NumPy files in an absolute local
+#   directory the engine reads; storage local), one after the other, on a full-engine stack.
+# Goal: import >= 2x faster end to end. Prints each build's phases (s) and peak RSS, then the ratio.
+# Usage: RECALLCTL_STACK_DIR=$PWD/.stack-full benchmarks/import-vs-insert.sh [ROWS=1000000] [PARTITIONS=4]
+#        (SKIP_SEED=1 reuses the seeded table; the stack must run the full engine: bin/stack up --milvus full)
+. "$(dirname "$0")/lib.sh"
+ROWS="${1:-1000000}"; PARTITIONS="${2:-4}"
+NAME="bench_mem_json_${ROWS}"   # the table build-memory.sh seeds: run one after the other with SKIP_SEED=1
+WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
+CFG="$WORK/recallctl.yaml"
+write_config "$CFG" "$NAME" json "$PARTITIONS"
+SHARED="$STACK_DIR/import"   # absolute, on this host: the standalone engine reads it directly
+cat >> "$CFG" <<YAML
+build:
+  import:
+    local_dir: "$SHARED"
+YAML
+build_jar
+[[ "$MILVUS_FLAVOR" == full ]] || { echo "needs the full engine (bin/stack up --milvus full); this stack runs $MILVUS_FLAVOR" >&2; exit 2; }
+if [[ -z "${SKIP_SEED:-}" ]]; then
+    echo "seeding $ROWS rows into $NAME..." >&2
+    java -jar "$JAR" demo seed --config "$CFG" --items "$ROWS" -q >/dev/null
+fi
+echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); milvus $MILVUS_FLAVOR"
+echo "rows=$ROWS dim=128 encoding=json partitions=$PARTITIONS index=IVF_FLAT nlist=128"
+for method in insert import; do
+    echo "building with --method $method..." >&2
+    RECALLCTL_JAR="$JAR" timed "$WORK/$method.time" "$ROOT/bin/recallctl" build --config "$CFG" \
+        --collection "${NAME}_$method" --method "$method" --json -q > "$WORK/$method.json"
+    printf '%-7s total %8.1f s  written %s  peak RSS %s kB  phases %s\n' "$method" \
+        "$(jq -r '.build.seconds' "$WORK/$method.json")" "$(jq -r '.build.written' "$WORK/$method.json")" \
+        "$(cut -d' ' -f2 "$WORK/$method.time")" "$(jq -c '.build.phase_seconds' "$WORK/$method.json")"
+    "$VENV/bin/python" - "$MILVUS_URI" "${NAME}_$method" <<'PY' 2>/dev/null || true
+import sys
+from pymilvus import MilvusClient
+MilvusClient(uri=sys.argv[1]).drop_collection(sys.argv[2])
+PY
+done
+echo "speed-up (insert total / import total): $(echo "scale=2; $(jq -r '.build.seconds' "$WORK/insert.json") / $(jq -r '.build.seconds' "$WORK/import.json")" | bc)"
