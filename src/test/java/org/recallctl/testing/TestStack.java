@@ -63,11 +63,6 @@ public final class TestStack {
         return v;
     }
 
-    /** The stack runs the full Milvus engine (bin/stack up --milvus full), not milvus-lite. */
-    public boolean isFullEngine() {
-        return "full".equals(env.get("MILVUS_FLAVOR"));
-    }
-
     public int mysqlPort() {
         return Integer.parseInt(get("MYSQL_PORT"));
     }
