@@ -662,7 +662,7 @@ function _picocli_recallctl_bench() {
 
   local commands=""
   local flag_opts="'--allow-serving' '--load' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads' '--config' '--set'"
+  local arg_opts="'--collection' '--mode' '--queries' '--seed' '--noise' '--query-file' '--topk' '--param' '--concurrency' '--nq' '--warmup' '--measure-queries' '--duration' '--nlist' '--target-recall' '--max-p99' '--csv' '--chart' '--out' '--cache-dir' '--threads' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -695,6 +695,9 @@ function _picocli_recallctl_bench() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '--nq')
       return
       ;;
     '--warmup')

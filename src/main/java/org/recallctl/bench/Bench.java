@@ -31,17 +31,34 @@ public final class Bench {
                           Path queryFile, List<Integer> topks, String param, List<Integer> values,
                           List<Integer> concurrency, int warmup, long measureQueries, long durationMs,
                           List<Integer> nlists, boolean allowServing, boolean load, Path outDir, Path cacheDir,
-                          int threads) {
+                          int threads, int nq) {
     }
 
-    public record Report(String collection, String indexType, Map<String, String> indexParams, long rows,
-                         int partitions, Metric metric, String mode, int queries, String queryFile,
+    /**
+     * {@code indexParams}: as the server reported them (empty when it did not: {@code indexParamsReported} false,
+     * {@code currentNlist} null); {@code configuredIndexParams}: index.params, for the record only.
+     */
+    public record Report(String collection, String indexType, Map<String, String> indexParams,
+                         boolean indexParamsReported, Map<String, String> configuredIndexParams, long rows,
+                         int partitions, Metric metric, String mode, int queries, String queryFile, int nq,
                          GroundTruthInfo groundTruth, Integer currentNlist, long rowsPerSegment, int suggestedNlist,
-                         List<BenchRow> results) {
+                         List<BenchRow> results, List<SummaryRow> summary) {
     }
 
+    /** One cell of "QPS at recall >= target" (see {@link RecallTargets}); the measured fields are null if not reached. */
+    public record SummaryRow(int k, int concurrency, int nq, double recallTarget, boolean reached, Double qps,
+                             String index, String setting, Double meanRecall, Double p99Ms, double bestRecall) {
+        public static SummaryRow of(RecallTargets.Cell c) {
+            BenchRow b = c.best().orElse(null);
+            return new SummaryRow(c.k(), c.concurrency(), c.nq(), c.target(), c.reached(),
+                    b == null ? null : b.m().qps(), b == null ? null : b.index(), b == null ? null : b.setting(),
+                    b == null ? null : b.m().meanRecall(), b == null ? null : b.m().p99Ms(), c.bestRecall());
+        }
+    }
+
+    /** {@code kernel}: the scoring kernel that computed it (null when it came from the cache). */
     public record GroundTruthInfo(boolean cached, String cacheFile, long items, double seconds, double gflops,
-                                  long sourceRows, String checksum) {
+                                  long sourceRows, String checksum, String kernel) {
     }
 
     private final RecallConfig cfg;
@@ -59,7 +76,8 @@ public final class Bench {
             String collection = resolve(o);
             milvus.requireCollection(collection, o.collection() != null ? "--collection" : "the serving pointer (key1)");
             CollectionInfo info = milvus.describe(collection);
-            IndexInfo index = withConfigFallback(info.index());
+            BenchedIndex benched = BenchedIndex.of(info.index(), cfg.index().type(), cfg.index().params());
+            IndexInfo index = withConfigFallback(benched, info.index());
             if (!info.index().exists()) {
                 throw new ConfigException("collection " + collection + " has no vector index; build one first");
             }
@@ -77,9 +95,13 @@ public final class Bench {
             String param = o.param() != null ? o.param() : defaultParam(index.type());
             List<Integer> values = o.param() != null ? o.values() : defaultValues(param);
             ParamRules.checkParam(o.nlists().isEmpty() ? index.type() : sweepType(index.type()), param);
-            Integer nlist = parseInt(index.params().get("nlist"));
+            Integer nlist = benched.nlist(); // null when not reported: never the configured value as if measured
             if (o.nlists().isEmpty()) {
-                ParamRules.checkValues(param, values, nlist, o.topks());
+                if (nlist != null || benched.configuredNlist() == null) {
+                    ParamRules.checkValues(param, values, nlist, o.topks());
+                } else { // the best guess at what Milvus will check, said as such
+                    ParamRules.checkValues(param, values, benched.configuredNlist(), false, o.topks());
+                }
             } else {
                 ParamRules.checkValues(param, values, null, o.topks());
                 refuseServing(collection, o.allowServing());
@@ -104,21 +126,24 @@ public final class Bench {
             List<BenchRow> rows = new ArrayList<>();
             FanOutSearcher searcher = new FanOutSearcher(milvus, cfg.collection().vectorField(), Math.max(1, parts),
                     metric, cfg.search().timeoutMs());
-            SearchTarget target = (vec, kk, params) -> {
-                var res = searcher.search(new SearchRequest(collection, List.of(vec), kk, params, null, List.of(),
+            SearchTarget target = (vecs, kk, params) -> {
+                var res = searcher.search(new SearchRequest(collection, vecs, kk, params, null, List.of(),
                         List.of(), false), mode);
-                List<ScoredHit> hits = res.hits().get(0);
-                long[] ids = new long[hits.size()];
-                float[] sc = new float[hits.size()];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = hits.get(i).id();
-                    sc[i] = hits.get(i).score();
+                List<SearchTarget.Hits> out = new ArrayList<>(vecs.size());
+                for (List<ScoredHit> hits : res.hits()) {
+                    long[] ids = new long[hits.size()];
+                    float[] sc = new float[hits.size()];
+                    for (int i = 0; i < ids.length; i++) {
+                        ids[i] = hits.get(i).id();
+                        sc[i] = hits.get(i).score();
+                    }
+                    out.add(new SearchTarget.Hits(ids, sc));
                 }
-                return new SearchTarget.Hits(ids, sc);
+                return out;
             };
             LoadRunner runner = new LoadRunner(target, qs.array(), gt.result(), metric);
             if (o.nlists().isEmpty()) {
-                measure(runner, o, label(index.type(), nlist), index.type(), nlist, null, param, values, rows);
+                measure(runner, o, benched.label(), benched.type(), nlist, null, param, values, rows);
             } else {
                 String type = sweepType(index.type());
                 try (IndexSweep sweep = new IndexSweep(milvus(), collection, cfg.collection().vectorField(),
@@ -133,16 +158,18 @@ public final class Bench {
                         if (vs.size() < values.size()) {
                             log.info("nlist=%d: skipping nprobe > nlist", nl);
                         }
-                        measure(runner, o, label(type, nl), type, nl, secs, param, vs, rows);
+                        measure(runner, o, BenchedIndex.built(type, p, benched).label(), type, nl, secs, param, vs, rows);
                     }
                 }
             }
             ExactTopK.Result r = gt.result();
-            return new Report(collection, index.type(), index.params(), info.rows(), parts, metric,
-                    mode.name().toLowerCase(), qs.size(), o.outDir().resolve("queries.json").toString(),
+            return new Report(collection, benched.type(), benched.params(), benched.paramsReported(),
+                    benched.configuredParams(), info.rows(), parts, metric, mode.name().toLowerCase(), qs.size(),
+                    o.outDir().resolve("queries.json").toString(), o.nq(),
                     new GroundTruthInfo(gt.cached(), gt.cacheFile().toString(), r.items(), r.seconds(), r.gflops(),
-                            gt.data().rows(), gt.data().checksum()),
-                    nlist, perSegment, ParamRules.suggestedNlist(perSegment), rows);
+                            gt.data().rows(), gt.data().checksum(), gt.kernel()),
+                    nlist, perSegment, ParamRules.suggestedNlist(perSegment), rows,
+                    RecallTargets.summarize(rows, RecallTargets.DEFAULT).stream().map(SummaryRow::of).toList());
         }
     }
 
@@ -164,11 +191,11 @@ public final class Bench {
                 Map<String, Object> params = v == null ? Map.of() : Map.of(param, v);
                 for (int c : o.concurrency()) {
                     long n = o.durationMs() > 0 ? 0 : o.measureQueries();
-                    Measurement m = runner.run(k, params, c, o.warmup(), n, o.durationMs());
+                    Measurement m = runner.run(k, params, c, o.nq(), o.warmup(), n, o.durationMs());
                     log.info("%s K=%d %s c=%d: recall %.3f (worst 1%% %.3f) p50 %.1f p99 %.1f ms, %.1f QPS%s", label,
                             k, v == null ? "-" : param + "=" + v, c, m.meanRecall(), m.worst1pctRecall(), m.p50Ms(),
                             m.p99Ms(), m.qps(), m.errors() > 0 ? ", " + m.errors() + " errors: " + m.lastError() : "");
-                    rows.add(new BenchRow(label, type, nlist, buildSecs, k, param, v, c, m));
+                    rows.add(new BenchRow(label, type, nlist, buildSecs, k, param, v, c, o.nq(), m));
                 }
             }
         }
@@ -205,30 +232,20 @@ public final class Bench {
 
     /**
      * milvus-lite's DescribeIndex reports neither the index type the SDK understands nor its build params; then
-     * the configured index (index.type / index.params) is the best knowledge we have, also for restoring it.
+     * the configured index (index.type / index.params) is the best knowledge we have for restoring it after a
+     * sweep, but the report says the params were not reported (nlist=?), never the configured ones as measured.
      */
-    private IndexInfo withConfigFallback(IndexInfo idx) {
-        String type = idx.type();
-        boolean knownType = type != null && !type.isBlank() && !"null".equalsIgnoreCase(type);
-        Map<String, String> params = new LinkedHashMap<>(idx.params());
-        boolean fill = params.isEmpty();
-        if (!knownType || fill) {
-            log.info("the server did not report the index %s; using the configured index.type %s %s",
-                    !knownType ? "type" : "parameters", cfg.index().type(), cfg.index().params());
+    private IndexInfo withConfigFallback(BenchedIndex benched, IndexInfo idx) {
+        if (!benched.typeReported() || !benched.paramsReported()) {
+            log.info("the server did not report the index %s: the report says 'not reported' (nlist=?); "
+                    + "configured: index.type %s %s", !benched.typeReported() ? "type" : "build parameters",
+                    cfg.index().type(), cfg.index().params());
         }
-        if (fill) {
-            params.putAll(cfg.index().params());
-        }
-        return new IndexInfo(knownType ? type : cfg.index().type(), params, idx.state(), idx.indexedRows(),
-                idx.totalRows(), idx.failedReason());
+        return benched.forRestore(idx);
     }
 
     static String sweepType(String type) {
         return type != null && type.toUpperCase().startsWith("IVF") ? type : "IVF_FLAT";
-    }
-
-    private static String label(String type, Integer nlist) {
-        return nlist == null ? type : type + " nlist=" + nlist;
     }
 
     private String defaultParam(String indexType) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -16,7 +17,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Two panels: QPS vs recall and p99 vs recall, one curve per index setting / K / concurrency (points along the
- * parameter sweep), plus the Pareto front of all points drawn as a dashed line with big diamonds.
+ * parameter sweep), every point labelled with its setting ("nprobe=8 c=4"), plus the Pareto front of all points
+ * drawn as a dashed line with big diamonds.
  */
 public final class BenchChart {
     public static final String PARETO = "Pareto front";
@@ -44,7 +46,26 @@ public final class BenchChart {
         });
         front(qps, Recommender.pareto(allQps, false));
         front(p99, Recommender.pareto(allP99, true));
+        List<BenchRow> measured = rows.stream().filter(r -> r.m().queries() > 0).toList();
+        labels(measured, r -> r.m().qps()).forEach(qps::addAnnotation);
+        labels(measured, r -> r.m().p99Ms()).forEach(p99::addAnnotation);
+        // room on both sides, so the labels of points at recall 1.0 (the right edge) are not cut off
+        double lo = measured.stream().mapToDouble(r -> r.m().meanRecall()).min().orElse(0);
+        double hi = measured.stream().mapToDouble(r -> r.m().meanRecall()).max().orElse(1);
+        double pad = Math.max(0.02, hi - lo) * 0.06;
+        for (XYChart c : List.of(qps, p99)) {
+            c.getStyler().setXAxisMin(lo - pad).setXAxisMax(hi + pad);
+        }
         return List.of(qps, p99);
+    }
+
+    /** A label per point (its setting and concurrency), just above it: 2.5% of the y range, in data units. */
+    static List<AnnotationText> labels(List<BenchRow> rows, java.util.function.ToDoubleFunction<BenchRow> y) {
+        double lo = rows.stream().mapToDouble(y).min().orElse(0);
+        double hi = rows.stream().mapToDouble(y).max().orElse(1);
+        double lift = (hi > lo ? hi - lo : Math.max(1, Math.abs(hi))) * 0.025;
+        return rows.stream().map(r -> new AnnotationText(r.pointLabel(), r.m().meanRecall(), y.applyAsDouble(r) + lift,
+                false)).toList();
     }
 
     private static XYChart chart(String title, String yTitle) {
@@ -52,6 +73,7 @@ public final class BenchChart {
                 .yAxisTitle(yTitle).build();
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         c.getStyler().setMarkerSize(7);
+        c.getStyler().setAnnotationTextFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
         return c;
     }
 

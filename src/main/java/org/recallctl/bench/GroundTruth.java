@@ -18,9 +18,12 @@ public final class GroundTruth {
     private GroundTruth() {
     }
 
-    /** How the answer was obtained: {@code result} plus whether it came from the cache, and the cache file. */
+    /**
+     * How the answer was obtained: {@code result} plus whether it came from the cache, the cache file and the
+     * scoring kernel that computed it (null on a cache hit).
+     */
     public record Outcome(ExactTopK.Result result, boolean cached, Path cacheFile, SourceFingerprint data,
-                          long skippedRows) {
+                          long skippedRows, String kernel) {
     }
 
     /** Items are normalised when the build normalises them (source.normalize) or the metric is COSINE. */
@@ -44,16 +47,18 @@ public final class GroundTruth {
         var hit = cache.get(key);
         if (hit.isPresent()) {
             log.info("ground truth: cache hit %s (%d rows, checksum %s unchanged)", file, fp.rows(), fp.checksum());
-            return new Outcome(hit.get(), true, file, fp, 0);
+            return new Outcome(hit.get(), true, file, fp, 0, null);
         }
         log.info("ground truth: brute force over %d source rows x %d queries, K=%d, %s, %d threads ...",
                 fp.rows(), queries.size(), k, metric, threads);
         boolean normalize = normalizes(cfg, metric);
         SourceItems items = new SourceItems(source, new VectorCodec(cfg.source().encoding(), cfg.source().dimension()),
                 cfg.source().dimension(), normalize, 1024);
+        ExactTopK exact = new ExactTopK(queries.array(), metric, k, threads);
+        log.info("ground truth kernel: %s", exact.kernelName());
         ExactTopK.Result r;
         try {
-            r = new ExactTopK(queries.array(), metric, k, threads).run(items);
+            r = exact.run(items);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RecallctlException(130, "interrupted while computing the ground truth", e);
@@ -68,6 +73,6 @@ public final class GroundTruth {
         } catch (IOException e) {
             log.warn("cannot write the ground-truth cache %s: %s", file, e.getMessage());
         }
-        return new Outcome(r, false, file, fp, items.skipped());
+        return new Outcome(r, false, file, fp, items.skipped(), exact.kernelName());
     }
 }

@@ -9,10 +9,11 @@ import org.recallctl.config.Metric;
 import org.recallctl.error.RecallctlException;
 
 /**
- * Closed-loop load at a fixed concurrency: N workers each send one query, wait, record, repeat, taking query
- * indexes from a shared ticket counter (cycling over the query set) until a fixed number of queries or a duration
- * is done. Warm-up queries run first, at the same concurrency, and are not recorded. Recall is computed for every
- * measured query, under load, outside the timed region.
+ * Closed-loop load at a fixed concurrency: N workers each send one request of {@code nq} query vectors, wait,
+ * record, repeat, taking query indexes from a shared ticket counter (cycling over the query set) until a fixed
+ * number of query vectors or a duration is done. Warm-up queries run first, at the same concurrency, and are not
+ * recorded. Latency is per request; recall is computed for every measured query vector, under load, outside the
+ * timed region; QPS counts query vectors, as benchmark suites do.
  */
 public final class LoadRunner {
     private final SearchTarget target;
@@ -27,20 +28,26 @@ public final class LoadRunner {
         this.metric = metric;
     }
 
-    /** {@code measureQueries} > 0: stop after that many; else stop after {@code durationMs}. */
+    /** One query vector per request. */
     public Measurement run(int k, Map<String, Object> params, int concurrency, int warmup, long measureQueries,
                            long durationMs) {
+        return run(k, params, concurrency, 1, warmup, measureQueries, durationMs);
+    }
+
+    /** {@code measureQueries} > 0: stop after that many query vectors; else stop after {@code durationMs}. */
+    public Measurement run(int k, Map<String, Object> params, int concurrency, int nq, int warmup,
+                           long measureQueries, long durationMs) {
         if (measureQueries <= 0 && durationMs <= 0) {
             measureQueries = queries.length; // one pass over the query set
         }
         if (warmup > 0) {
-            phase(k, params, concurrency, warmup, 0, false);
+            phase(k, params, concurrency, nq, warmup, 0, false);
         }
-        return phase(k, params, concurrency, measureQueries, durationMs, true);
+        return phase(k, params, concurrency, nq, measureQueries, durationMs, true);
     }
 
-    private Measurement phase(int k, Map<String, Object> params, int concurrency, long count, long durationMs,
-                              boolean record) {
+    private Measurement phase(int k, Map<String, Object> params, int concurrency, int nq, long count,
+                              long durationMs, boolean record) {
         AtomicLong ticket = new AtomicLong();
         List<WorkerStats> stats = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -56,22 +63,33 @@ public final class LoadRunner {
                     return;
                 }
                 while (!Thread.currentThread().isInterrupted()) {
-                    long i = ticket.getAndIncrement();
+                    long i = ticket.getAndAdd(nq);
                     if (count > 0 ? i >= count : System.nanoTime() >= deadline[0]) {
                         break;
                     }
-                    int q = (int) (i % queries.length);
+                    int n = count > 0 ? (int) Math.min(nq, count - i) : nq; // the last request may be short
+                    int[] qs = new int[n];
+                    List<float[]> vectors = new ArrayList<>(n);
+                    for (int j = 0; j < n; j++) {
+                        qs[j] = (int) ((i + j) % queries.length);
+                        vectors.add(queries[qs[j]]);
+                    }
                     long t0 = System.nanoTime();
-                    SearchTarget.Hits hits;
+                    List<SearchTarget.Hits> hits;
                     try {
-                        hits = target.search(queries[q], k, params);
+                        hits = target.search(vectors, k, params);
                     } catch (RuntimeException e) {
                         ws.error(e.getMessage());
                         continue;
                     }
                     long lat = System.nanoTime() - t0;
                     if (record) {
-                        ws.record(lat, Recall.of(hits.ids(), hits.scores(), truth.ids()[q], truth.scores()[q], k, metric));
+                        ws.latency(lat);
+                        for (int j = 0; j < n; j++) {
+                            SearchTarget.Hits h = hits.get(j);
+                            int q = qs[j];
+                            ws.recall(Recall.of(h.ids(), h.scores(), truth.ids()[q], truth.scores()[q], k, metric));
+                        }
                     }
                 }
             }, "recallctl-bench-" + w);

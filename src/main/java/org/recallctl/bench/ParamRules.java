@@ -50,6 +50,12 @@ public final class ParamRules {
 
     /** nprobe must not exceed nlist; ef must be at least K (Milvus rejects both). */
     public static void checkValues(String name, List<Integer> values, Integer nlist, List<Integer> ks) {
+        checkValues(name, values, nlist, true, ks);
+    }
+
+    /** {@code nlistReported} false: nlist is the configured one, because the server does not report the index's. */
+    public static void checkValues(String name, List<Integer> values, Integer nlist, boolean nlistReported,
+                                   List<Integer> ks) {
         if (name == null) {
             return;
         }
@@ -58,8 +64,10 @@ public final class ParamRules {
                 throw new ConfigException("--param " + name + "=" + v + ": must be at least 1");
             }
             if ("nprobe".equals(name) && nlist != null && v > nlist) {
-                throw new ConfigException("--param nprobe=" + v + " is larger than the index's nlist " + nlist
-                        + "; nprobe=" + nlist + " already searches every cluster");
+                throw new ConfigException("--param nprobe=" + v + " is larger than the "
+                        + (nlistReported ? "index's nlist " + nlist : "configured nlist " + nlist
+                        + " (the server does not report the index's)") + "; nprobe=" + nlist
+                        + " already searches every cluster");
             }
             if ("ef".equals(name) && v < ks.stream().max(Integer::compare).orElse(1)) {
                 throw new ConfigException("--param ef=" + v + " is smaller than --topk "

@@ -1,12 +1,13 @@
 package org.recallctl.bench;
 
+import java.util.List;
 import java.util.Map;
 
-/** One TopK search as the load generator sees it; the real one goes through FanOutSearcher. */
+/** One search request as the load generator sees it; the real one goes through FanOutSearcher. */
 @FunctionalInterface
 public interface SearchTarget {
-    /** Returns the ids and scores of the TopK for one query vector, best first. */
-    Hits search(float[] vector, int k, Map<String, Object> params);
+    /** Returns, per query vector of the request (nq of them), the ids and scores of its TopK, best first. */
+    List<Hits> search(List<float[]> vectors, int k, Map<String, Object> params);
 
     record Hits(long[] ids, float[] scores) {
     }

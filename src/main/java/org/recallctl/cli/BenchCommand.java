@@ -57,6 +57,9 @@ public class BenchCommand implements Callable<Integer> {
     String param;
     @Option(names = "--concurrency", split = ",", defaultValue = "1", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
+    @Option(names = "--nq", defaultValue = "1", paramLabel = "N", description = "Query vectors per search request "
+            + "(default: ${DEFAULT-VALUE}); QPS counts vectors, latency is per request.")
+    int nq;
     @Option(names = "--warmup", defaultValue = "20", description = "Uncounted warm-up queries per measurement (default: ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--measure-queries", description = "Queries measured per setting and concurrency (default: the query-set size).")
@@ -104,6 +107,9 @@ public class BenchCommand implements Callable<Integer> {
         if (concurrency.stream().anyMatch(c -> c < 1 || c > 1024)) {
             throw new ConfigException("--concurrency " + concurrency + ": each level must be 1..1024");
         }
+        if (nq < 1 || nq > 16384) {
+            throw new ConfigException("--nq " + nq + ": must be 1..16384 (Milvus allows at most 16384 vectors per search)");
+        }
         if (targetRecall != null && (targetRecall <= 0 || targetRecall > 1)) {
             throw new ConfigException("--target-recall " + targetRecall + ": must be in (0, 1], e.g. 0.95");
         }
@@ -124,7 +130,8 @@ public class BenchCommand implements Callable<Integer> {
         long durationMs = duration == null ? 0 : Math.round(duration * 1000);
         Bench.Options options = new Bench.Options(collection, m, queries, seed, noise, queryFile, ks, paramName, values,
                 concurrency, Math.max(0, warmup), measureQueries != null ? measureQueries : 0, durationMs, nlist,
-                allowServing, load, outDir, cache, threads != null ? threads : Runtime.getRuntime().availableProcessors());
+                allowServing, load, outDir, cache, threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+                nq);
         Bench.Report report;
         if (nlist.isEmpty()) {
             report = bench(cfg, log, options);
@@ -186,11 +193,14 @@ public class BenchCommand implements Callable<Integer> {
 
     private void print(Bench.Report r, List<BenchRow> rows, List<Recommender.Choice> picks, List<Integer> ks,
                        Path chartFile, Path outDir, PrintWriter o) {
-        o.printf("collection %s: %d rows, %d partitions, %s %s, metric %s, mode %s, %d queries%n", r.collection(),
-                r.rows(), r.partitions(), r.indexType(), r.indexParams(), r.metric(), r.mode(), r.queries());
+        o.printf("collection %s: %d rows, %d partitions, %s %s, metric %s, mode %s, %d queries, nq %d%n",
+                r.collection(), r.rows(), r.partitions(), r.indexType(), r.indexParamsReported() ? r.indexParams()
+                        : "(build params not reported by the server; configured: " + r.configuredIndexParams() + ")",
+                r.metric(), r.mode(), r.queries(), r.nq());
         var g = r.groundTruth();
-        o.printf("ground truth: %s, %d items x %d queries in %.2f s = %.2f GFLOP/s%n",
-                g.cached() ? "cache hit" : "computed", g.items(), r.queries(), g.seconds(), g.gflops());
+        o.printf("ground truth: %s, %d items x %d queries in %.2f s = %.2f GFLOP/s%s%n",
+                g.cached() ? "cache hit" : "computed", g.items(), r.queries(), g.seconds(), g.gflops(),
+                g.kernel() == null ? "" : ", kernel " + g.kernel());
         Table t = new Table("INDEX", "BUILD", "K", "SETTING", "CONC", "RECALL", "WORST1%", "P50", "P95", "P99", "MAX",
                 "QPS", "ERRORS");
         for (BenchRow b : rows) {
@@ -202,9 +212,12 @@ public class BenchCommand implements Callable<Integer> {
         o.println();
         t.print(o);
         o.println();
-        if (nlist.isEmpty() && r.currentNlist() != null) {
-            o.printf("nlist: current %d; usual starting point 4*sqrt(n) = %d, n = rows per sealed segment = "
-                    + "min(rows/partitions, 1 GiB/(4*dim)) = %d (IVF is built per segment)%n", r.currentNlist(),
+        printSummary(r.summary(), o);
+        o.println();
+        if (nlist.isEmpty() && r.indexType() != null && r.indexType().toUpperCase(Locale.ROOT).startsWith("IVF")) {
+            o.printf("nlist: current %s; usual starting point 4*sqrt(n) = %d, n = rows per sealed segment = "
+                    + "min(rows/partitions, 1 GiB/(4*dim)) = %d (IVF is built per segment)%n",
+                    r.currentNlist() == null ? "? (not reported by the server)" : r.currentNlist(),
                     r.suggestedNlist(), r.rowsPerSegment());
         }
         BenchRow best = rows.stream().max(java.util.Comparator.comparingDouble((BenchRow b) -> b.m().meanRecall())
@@ -234,15 +247,42 @@ public class BenchCommand implements Callable<Integer> {
         o.flush();
     }
 
+    /**
+     * QPS at recall >= 0.90 / 0.95 / 0.99, one line per K and concurrency: the cheapest setting reaching each
+     * target, or how far the best one got.
+     */
+    static void printSummary(List<Bench.SummaryRow> cells, PrintWriter o) {
+        if (cells.isEmpty()) {
+            return;
+        }
+        List<Double> targets = cells.stream().map(Bench.SummaryRow::recallTarget).distinct().toList();
+        List<String> head = new ArrayList<>(List.of("K", "CONC"));
+        targets.forEach(t -> head.add(String.format(Locale.ROOT, "QPS@RECALL>=%.2f", t)));
+        Table t = new Table(head.toArray(String[]::new));
+        boolean oneIndex = cells.stream().filter(Bench.SummaryRow::reached).map(Bench.SummaryRow::index).distinct()
+                .count() <= 1;
+        for (int i = 0; i < cells.size(); i += targets.size()) {
+            List<Object> line = new ArrayList<>(List.of(cells.get(i).k(), cells.get(i).concurrency()));
+            for (Bench.SummaryRow c : cells.subList(i, i + targets.size())) {
+                line.add(c.reached()
+                        ? String.format(Locale.ROOT, "%.0f (%s%s)", c.qps(), oneIndex ? "" : c.index() + " ", c.setting())
+                        : String.format(Locale.ROOT, "not reached (best %.3f)", c.bestRecall()));
+            }
+            t.row(line.toArray());
+        }
+        o.println("QPS at recall (the cheapest setting reaching it, per K and concurrency"
+                + (cells.get(0).nq() > 1 ? "; query vectors/s at nq=" + cells.get(0).nq() : "") + "):");
+        t.print(o);
+    }
+
+    /** The CSV has exactly the JSON rows' columns ({@link BenchRow#columns()}), in the same order. */
     static void writeCsv(List<BenchRow> rows, Path file) throws IOException {
-        StringBuilder sb = new StringBuilder("index,index_type,nlist,build_seconds,k,param,value,concurrency,queries,"
-                + "errors,wall_seconds,qps,mean_recall,worst1pct_recall,p50_ms,p95_ms,p99_ms,max_ms\n");
+        StringBuilder sb = new StringBuilder();
+        if (!rows.isEmpty()) {
+            sb.append(String.join(",", rows.get(0).columns().keySet())).append('\n');
+        }
         for (BenchRow b : rows) {
-            var m = b.m();
-            sb.append(String.join(",", b.index(), b.indexType(), s(b.nlist()), s(b.buildSeconds()), s(b.k()),
-                    s(b.param()), s(b.value()), s(b.concurrency()), s(m.queries()), s(m.errors()), s(m.wallSeconds()),
-                    s(m.qps()), s(m.meanRecall()), s(m.worst1pctRecall()), s(m.p50Ms()), s(m.p95Ms()), s(m.p99Ms()),
-                    s(m.maxMs()))).append('\n');
+            sb.append(String.join(",", b.columns().values().stream().map(BenchCommand::csvField).toList())).append('\n');
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -251,8 +291,10 @@ public class BenchCommand implements Callable<Integer> {
         Files.writeString(file, sb.toString());
     }
 
-    private static String s(Object o) {
-        return o == null ? "" : String.valueOf(o);
+    /** RFC 4180: null is empty; a field with a comma, quote or line break is quoted, quotes doubled. */
+    static String csvField(Object o) {
+        String v = o == null ? "" : String.valueOf(o);
+        return v.matches("(?s).*[,\"\r\n].*") ? '"' + v.replace("\"", "\"\"") + '"' : v;
     }
 
     private static String f3(double v) {

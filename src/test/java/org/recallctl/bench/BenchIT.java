@@ -94,25 +94,82 @@ class BenchIT {
                 if (r.get("concurrency").asInt() != c) {
                     continue;
                 }
-                double recall = r.at("/m/mean_recall").asDouble();
+                double recall = r.at("/mean_recall").asDouble();
                 assertThat(recall).as("nprobe %s c=%d", r.get("value"), c).isGreaterThanOrEqualTo(prev);
                 prev = recall;
-                assertThat(r.at("/m/queries").asLong()).isEqualTo(40);
-                assertThat(r.at("/m/errors").asLong()).isZero();
-                assertThat(r.at("/m/p99_ms").asDouble()).isGreaterThanOrEqualTo(r.at("/m/p50_ms").asDouble());
+                assertThat(r.at("/queries").asLong()).isEqualTo(40);
+                assertThat(r.at("/errors").asLong()).isZero();
+                assertThat(r.at("/p99_ms").asDouble()).isGreaterThanOrEqualTo(r.at("/p50_ms").asDouble());
                 if (r.get("value").asInt() == 32) {
                     assertThat(recall).isEqualTo(1.0);
                 }
             }
         }
-        assertThat(rows.get(0).at("/m/mean_recall").asDouble()).isLessThan(1.0); // nprobe=1 really is approximate
+        assertThat(rows.get(0).at("/mean_recall").asDouble()).isLessThan(1.0); // nprobe=1 really is approximate
         assertThat(out.at("/ground_truth/items").asLong()).isEqualTo(3000);
         assertThat(out.get("recommendations").get(0).get("config").asText()).startsWith("search.params.nprobe: ");
         Path chart = Path.of(out.get("chart").asText());
         assertThat(Files.size(chart)).isGreaterThan(10_000);
         assertThat(Files.readAllLines(csv)).hasSize(13);
+        // QPS at recall >= 0.90 / 0.95 / 0.99 per concurrency: the cheapest setting reaching each
+        JsonNode summary = out.get("summary");
+        assertThat(summary).hasSize(6);
+        for (JsonNode cell : summary) {
+            double target = cell.get("recall_target").asDouble();
+            assertThat(cell.get("reached").asBoolean()).as(cell.toString()).isTrue(); // nprobe=32 is exact
+            assertThat(cell.get("mean_recall").asDouble()).isGreaterThanOrEqualTo(target);
+            double cheapest = 0;
+            for (JsonNode r : rows) {
+                if (r.get("concurrency").asInt() == cell.get("concurrency").asInt()
+                        && r.get("mean_recall").asDouble() >= target) {
+                    cheapest = Math.max(cheapest, r.get("qps").asDouble());
+                }
+            }
+            assertThat(cell.get("qps").asDouble()).isEqualTo(cheapest);
+        }
         assertThat(dir.resolve("ivf/queries.json")).exists();
         assertThat(dir.resolve("ivf/results.json")).exists();
+    }
+
+    /**
+     * The index was built with nlist=32; the config now says 1024. milvus-lite does not report build params, so
+     * the report must say nlist=? / not reported; the full engine reports them, so it must say 32. Never 1024.
+     */
+    @Test
+    void buildParamsTheServerDoesNotReportAreNeverShownAsMeasured() throws Exception {
+        String[] args = {"--collection", ivf, "--queries", "10", "--topk", "10", "--param", "nprobe=4",
+                "--set", "index.params.nlist=1024"};
+        JsonNode out = json(bench(args));
+        String expected = stack.isFullEngine() ? "IVF_FLAT nlist=32" : "IVF_FLAT nlist=?";
+        assertThat(out.get("index_params_reported").asBoolean()).isEqualTo(stack.isFullEngine());
+        assertThat(out.at("/configured_index_params/nlist").asText()).isEqualTo("1024");
+        for (JsonNode r : out.get("results")) {
+            assertThat(r.get("index").asText()).isEqualTo(expected);
+            assertThat(r.get("nlist").isNull()).isEqualTo(!stack.isFullEngine());
+        }
+        List<String> human = new ArrayList<>(List.of("bench", "-q", "--config", config.toString(), "--cache-dir",
+                dir.resolve("cache").toString(), "--warmup", "1", "--out", dir.resolve("human").toString()));
+        human.addAll(List.of(args));
+        CliRun r = Cli.run(human.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        // 1024 appears only as "configured", never as the label of a measured index
+        assertThat(r.out()).contains(expected).doesNotContain("IVF_FLAT nlist=1024").contains("QPS@RECALL>=0.90");
+        if (!stack.isFullEngine()) {
+            assertThat(r.out()).contains("build params not reported by the server").contains("nlist: current ?");
+        }
+    }
+
+    @Test
+    void nqSendsSeveralVectorsPerRequestAndScoresEachOne() throws Exception {
+        JsonNode out = json(bench("--collection", ivf, "--queries", "12", "--topk", "10", "--param", "nprobe=32",
+                "--nq", "5"));
+        JsonNode row = out.get("results").get(0);
+        assertThat(row.get("nq").asInt()).isEqualTo(5);
+        assertThat(row.get("queries").asLong()).isEqualTo(12);   // 5 + 5 + 2 vectors, each scored
+        assertThat(row.get("mean_recall").asDouble()).isEqualTo(1.0);
+        CliRun bad = bench("--collection", ivf, "--nq", "0");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--nq 0");
     }
 
     @Test
@@ -129,8 +186,8 @@ class BenchIT {
             JsonNode out = json(r);
             assertThat(out.get("results")).hasSize(6);
             for (JsonNode row : out.get("results")) {
-                assertThat(row.at("/m/mean_recall").asDouble()).as(row.toString()).isEqualTo(1.0);
-                assertThat(row.at("/m/worst1pct_recall").asDouble()).isEqualTo(1.0);
+                assertThat(row.at("/mean_recall").asDouble()).as(row.toString()).isEqualTo(1.0);
+                assertThat(row.at("/worst1pct_recall").asDouble()).isEqualTo(1.0);
             }
         }
         try (MysqlItemSource s = MysqlItemSource.open(fc, 1); Connection c = s.connection(); Statement st = c.createStatement()) {
@@ -180,7 +237,7 @@ class BenchIT {
         assertThat(rows.get(0).get("build_seconds").asDouble()).isPositive();
         assertThat(rows.get(4).get("index").asText()).isEqualTo("IVF_FLAT nlist=16");
         assertThat(rows.get(4).get("value").asInt()).isEqualTo(16);
-        assertThat(rows.get(4).at("/m/mean_recall").asDouble()).isEqualTo(1.0); // nprobe = nlist = 16
+        assertThat(rows.get(4).at("/mean_recall").asDouble()).isEqualTo(1.0); // nprobe = nlist = 16
         try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
             var idx = m.index(ivf, cfg.collection().vectorField());
             assertThat(idx.type()).isEqualTo("IVF_FLAT");
@@ -263,7 +320,7 @@ class BenchIT {
             assertThat(m.loadState(ivf).loaded()).isTrue();
         }
         JsonNode after = json(bench("--collection", ivf, "--queries", "5", "--topk", "10", "--param", "nprobe=32"));
-        assertThat(after.get("results").get(0).at("/m/mean_recall").asDouble()).isEqualTo(1.0);
+        assertThat(after.get("results").get(0).at("/mean_recall").asDouble()).isEqualTo(1.0);
     }
 
     private void interruptSweep() throws Exception {

@@ -54,12 +54,30 @@ class MeasurementTest {
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         SearchTarget half = (v, k, p) -> {
             calls.incrementAndGet();
-            return new SearchTarget.Hits(new long[] {1, 9}, new float[] {1f, 0.1f});
+            return List.of(new SearchTarget.Hits(new long[] {1, 9}, new float[] {1f, 0.1f}));
         };
         Measurement m = new LoadRunner(half, queries, truth, Metric.IP).run(2, Map.of(), 4, 10, 50, 0);
         assertThat(m.queries()).isEqualTo(50);
         assertThat(calls.get()).isEqualTo(60);                      // 10 warm-up queries not counted
         assertThat(m.meanRecall()).isEqualTo(0.5);
+    }
+
+    @Test
+    void loadRunnerSendsNqVectorsPerRequestAndScoresEachVector() {
+        float[][] queries = {{1f}, {2f}, {3f}};
+        // query 0 and 2 are found (recall 1), query 1 is not (0): recall depends on which vector is which
+        ExactTopK.Result truth = new ExactTopK.Result(new long[][] {{10}, {20}, {30}},
+                new float[][] {{1f}, {1f}, {1f}}, 1, 0, 0);
+        List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+        SearchTarget echo = (vs, k, p) -> {
+            sizes.add(vs.size());
+            return vs.stream().map(v -> v[0] == 2f ? new SearchTarget.Hits(new long[] {99}, new float[] {0.5f})
+                    : new SearchTarget.Hits(new long[] {(long) (v[0] * 10)}, new float[] {1f})).toList();
+        };
+        Measurement m = new LoadRunner(echo, queries, truth, Metric.IP).run(1, Map.of(), 1, 4, 0, 30, 0);
+        assertThat(m.queries()).isEqualTo(30);                     // query vectors, not requests
+        assertThat(sizes).containsExactly(4, 4, 4, 4, 4, 4, 4, 2);  // the last request is short
+        assertThat(m.meanRecall()).isCloseTo(20 / 30.0, within(1e-12));
     }
 
     @Test
@@ -72,8 +90,9 @@ class MeasurementTest {
                 .isCloseTo(2 / 3.0, within(1e-12));
     }
 
-    private static BenchRow row(String index, int nprobe, int c, double recall, double qps, double p99) {
-        return new BenchRow(index, "IVF_FLAT", 32, null, 10, "nprobe", nprobe, c,
+    /** A measured row at K=10 with the given recall, QPS and p99 (shared with BenchSummaryTest). */
+    static BenchRow row(String index, int nprobe, int c, double recall, double qps, double p99) {
+        return new BenchRow(index, "IVF_FLAT", 32, null, 10, "nprobe", nprobe, c, 1,
                 new Measurement(100, 0, 1, qps, recall, recall, p99 / 2, p99, p99, p99, null));
     }
 
@@ -95,7 +114,7 @@ class MeasurementTest {
         List<BenchRow> rows = new ArrayList<>();
         for (int nl : new int[] {16, 64}) {
             for (int np : new int[] {1, 4, 16}) {
-                rows.add(new BenchRow("IVF_FLAT nlist=" + nl, "IVF_FLAT", nl, 1.0, 10, "nprobe", np, 1,
+                rows.add(new BenchRow("IVF_FLAT nlist=" + nl, "IVF_FLAT", nl, 1.0, 10, "nprobe", np, 1, 1,
                         new Measurement(50, 0, 1, 1000.0 / np / (nl / 16.0), Math.min(1, 0.5 + np / 32.0), 0.4,
                                 np, np, np * 1.5, np * 2, null)));
             }
@@ -107,6 +126,9 @@ class MeasurementTest {
                     "IVF_FLAT nlist=64 K=10 c=1", BenchChart.PARETO);
             assertThat(c.getSeriesMap().get("IVF_FLAT nlist=16 K=10 c=1").getXData()).hasSize(3);
         }
+        // every point carries its setting: one label per measured point and panel
+        assertThat(BenchChart.labels(rows, r -> r.m().qps())).hasSize(6);
+        assertThat(rows.get(1).pointLabel()).isEqualTo("nprobe=4 c=1");
         Path png = BenchChart.write(charts, dir.resolve("chart.png"));
         assertThat(png).exists();
         assertThat(Files.size(png)).isGreaterThan(10_000);
