@@ -19,6 +19,8 @@ import org.recallctl.config.Redactor;
 import org.recallctl.config.ScalarField;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.RecallctlException;
+import org.recallctl.tls.PemTrust;
+import org.recallctl.tls.TlsProblem;
 
 /**
  * The item table in MySQL/MariaDB over Connector/J with a small HikariCP pool (one connection per parallel
@@ -68,10 +70,29 @@ public final class MysqlItemSource implements ItemSource {
         hc.addDataSourceProperty("useCursorFetch", "true");
         hc.addDataSourceProperty("rewriteBatchedStatements", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        verifiedTls(s, hc);
         try {
             return new MysqlItemSource(new HikariDataSource(hc), config);
         } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
             throw failure(s.jdbcUrl(), "connect", e);
+        }
+    }
+
+    /**
+     * source.ca_file: Connector/J takes a trust store, not a PEM file, so the CA goes into a private temporary
+     * PKCS12 store; sslMode defaults to VERIFY_IDENTITY (the CA signed it and it is for this host name).
+     */
+    private static void verifiedTls(RecallConfig.Source s, HikariConfig hc) {
+        if (s.caFile().isEmpty()) {
+            return;
+        }
+        PemTrust trust = PemTrust.load(s.caFile(), "source.ca_file");
+        hc.addDataSourceProperty("trustCertificateKeyStoreUrl", trust.writeStore().toUri().toString());
+        hc.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
+        hc.addDataSourceProperty("trustCertificateKeyStorePassword", PemTrust.storePassword());
+        hc.addDataSourceProperty("fallbackToSystemTrustStore", "false");
+        if (!s.jdbcUrl().matches("(?i).*[?&]sslMode=.*")) {
+            hc.addDataSourceProperty("sslMode", "VERIFY_IDENTITY");
         }
     }
 
@@ -86,6 +107,11 @@ public final class MysqlItemSource implements ItemSource {
         }
         m = m.replaceAll("\\s+", " ").trim();
         String where = hostOf(url);
+        Optional<String> tls = TlsProblem.of(e);
+        if (tls.isPresent()) {
+            return new DependencyException("mysql", "MySQL at " + where + ": TLS certificate problem (" + what + "): "
+                    + tls.get() + "; check source.ca_file and that source.jdbc_url uses a host name the certificate names", e);
+        }
         if (m.contains("Access denied")) {
             return new DependencyException("mysql", "MySQL at " + where + " refused the login (" + what + "): " + m
                     + "; check source.user and RECALLCTL_SOURCE_PASSWORD / source.password_file", e);
