@@ -113,8 +113,6 @@ public final class TestStack {
         return Integer.parseInt(get("MILVUS_PORT"));
     }
 
-    public boolean isFullEngine() { return "full".equals(env.get("MILVUS_FLAVOR")); }
-
     private static String loopback(String ports) {
         StringBuilder b = new StringBuilder();
         for (String p : ports.split(",")) {
