@@ -149,9 +149,14 @@ class SecretsNeverLeaveIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         hook.stop(0);
         redis.close();
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         try (MilvusGateway m = MilvusGateway.forWrites(stack.config(name).milvus())) {
             for (String c : m.listCollections()) {
                 if (c.startsWith(name)) {
