@@ -149,9 +149,14 @@ class SecretsNeverLeaveIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         hook.stop(0);
         redis.close();
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         try (MilvusGateway m = MilvusGateway.forWrites(stack.config(name).milvus())) {
             for (String c : m.listCollections()) {
                 if (c.startsWith(name)) {
@@ -291,6 +296,8 @@ class SecretsNeverLeaveIT {
         ok(s, "rebuild", "--report", s.out("rebuild.json").toString(), "--json");
         ok(s, "rebuild", "--dry-run");
         ok(s, "rollback", "--json");
+        ok(s, "prune", "--dry-run");
+        ok(s, "prune", "--json");
         ok(s, "bench", "--queries", "5", "--param", "nprobe=4", "--concurrency", "1", "--warmup", "1",
                 "--measure-queries", "5", "--out", s.out("bench").toString(), "--cache-dir", s.out("cache").toString());
         CliRun shell = scan(s, Cli.runWithInput("status --config " + s.config + "\nsearch --config " + s.config
@@ -342,6 +349,7 @@ class SecretsNeverLeaveIT {
             fails(s, "rebuild", "--json");
             fails(s, "rebuild", "--dry-run", "-v");
             fails(s, "rollback", "-v");
+            fails(s, "prune", "-v");
             fails(s, "search", "--item-id", "1", "-v");
             fails(s, "search", "--vector", "[" + "0.1,".repeat(127) + "0.1]", "--json");
             fails(s, "bench", "--queries", "3", "--out", s.out("bench").toString(), "-v");
@@ -364,6 +372,7 @@ class SecretsNeverLeaveIT {
         fails(s, "check", "-v");
         fails(s, "switch", "--to", s.pipeline + "_x", "--json");
         fails(s, "rollback", "-v");
+        fails(s, "prune", "--json");
         fails(s, "rebuild", "--report", s.out("rebuild.json").toString(), "-v");
         fails(s, "search", "--item-id", "1");
         scanFiles(s);

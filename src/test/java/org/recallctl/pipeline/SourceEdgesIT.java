@@ -126,16 +126,7 @@ class SourceEdgesIT {
                     .anyMatch(x -> x.contains("18446744073709551615 does not fit Milvus's int64 primary key"))
                     .anyMatch(x -> x.contains("9223372036854775808"));
             // the per-partition reconciliation saw exactly the rows with ids: nothing counted into p0 for NULL
-            long partitionSource = 0;
-            for (JsonNode step : r.get("steps")) {
-                if (step.get("name").asText().equals("check_built")) {
-                    for (JsonNode p : step.at("/details/partitions")) {
-                        assertThat(p.get("expected").asLong()).isEqualTo(p.get("built").asLong());
-                        partitionSource += p.get("source").asLong();
-                    }
-                }
-            }
-            assertThat(partitionSource).isEqualTo(ROWS);
+            assertThat(readAndReconciledPerPartition(stepDetails(r, "check_built"))).isEqualTo(ROWS);
 
             Path tight = stack.writeConfigFile(dir, name, small(Map.of("thresholds.max_bad_rows", "4")));
             CliRun refused = rebuild(tight, dir.resolve("refused.json"));
@@ -221,22 +212,12 @@ class SourceEdgesIT {
             RebuildChain.Result ok = new RebuildChain(cfg, quiet(), Progress.none(), Clock.systemUTC(),
                     insertingDuringTheBuild(cfg, 1_000_000, 5)).run(false, null);
             JsonNode r = ok.report().toJson();
-            JsonNode check = null;
-            for (JsonNode s : r.get("steps")) {
-                if (s.get("name").asText().equals("check_built")) {
-                    check = s.get("details");
-                }
-            }
-            assertThat(check).isNotNull();
+            JsonNode check = stepDetails(r, "check_built");
             assertThat(check.at("/source_drift/rows").asLong()).isEqualTo(5);
             assertThat(check.at("/source_drift/read_rows").asLong()).isEqualTo(ROWS);
             assertThat(check.at("/source_drift/live_rows").asLong()).isEqualTo(ROWS + 5);
-            long read = 0;
-            for (JsonNode p : check.get("partitions")) {
-                assertThat(p.get("built").asLong()).as(p.toString()).isEqualTo(p.get("expected").asLong());
-                read += p.get("source").asLong();
-            }
-            assertThat(read).as("reconciled against what was read, not the live table").isEqualTo(ROWS);
+            assertThat(readAndReconciledPerPartition(check)).as("reconciled against what was read, not the live table")
+                    .isEqualTo(ROWS);
             assertThat(r.at("/counts/source_drift_rows").asLong()).isEqualTo(5);
 
             // 1% of the 605 rows now read is 6: 12 more rows inserted during the next build are too many
@@ -249,6 +230,25 @@ class SourceEdgesIT {
         } finally {
             cleanup(cfg);
         }
+    }
+
+    private static JsonNode stepDetails(JsonNode report, String step) {
+        for (JsonNode s : report.get("steps")) {
+            if (s.get("name").asText().equals(step)) {
+                return s.get("details");
+            }
+        }
+        throw new AssertionError("no step " + step + " in " + report);
+    }
+
+    /** Asserts every partition holds exactly what was read minus its rejects; returns the rows read in them. */
+    private static long readAndReconciledPerPartition(JsonNode checkBuilt) {
+        long read = 0;
+        for (JsonNode p : checkBuilt.get("partitions")) {
+            assertThat(p.get("built").asLong()).as(p.toString()).isEqualTo(p.get("expected").asLong());
+            read += p.get("source").asLong();
+        }
+        return read;
     }
 
     private static Log quiet() {
