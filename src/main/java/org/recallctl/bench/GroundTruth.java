@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.recallctl.config.Metric;
 import org.recallctl.config.RecallConfig;
+import org.recallctl.config.Redactor;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.output.Log;
 import org.recallctl.source.MysqlItemSource;
@@ -29,7 +30,7 @@ public final class GroundTruth {
 
     public static String cacheKey(RecallConfig cfg, Metric metric, int k, QuerySet queries, SourceFingerprint fp) {
         var s = cfg.source();
-        return String.join("|", "v1", s.jdbcUrl().replaceAll("\\?.*$", ""), s.table(), s.idColumn(),
+        return String.join("|", "v1", Redactor.withoutCredentials(s.jdbcUrl()).replaceAll("\\?.*$", ""), s.table(), s.idColumn(),
                 s.vectorColumn(), s.where(), s.encoding().name(), String.valueOf(normalizes(cfg, metric)),
                 metric.name(), "k=" + k, "rows=" + fp.rows(), "crc=" + fp.checksum(),
                 "queries=" + queries.fingerprint() + "x" + queries.size());

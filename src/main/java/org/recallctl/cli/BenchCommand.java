@@ -148,7 +148,7 @@ public class BenchCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
         Path chartFile = BenchChart.write(BenchChart.build(rows, report.collection()),
                 chart != null ? chart : outDir.resolve("chart.png"));
-        Files.writeString(outDir.resolve("results.json"), Json.mapper().writeValueAsString(report));
+        Json.writeFile(outDir.resolve("results.json"), report, ctx.redactor());
         if (csv != null) {
             writeCsv(rows, csv);
         }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.recallctl.config.Redactor;
+import org.recallctl.output.RedactingWriter;
 import org.recallctl.session.Connections;
 
 /**
@@ -26,11 +27,21 @@ public record CliContext(PrintWriter out, PrintWriter err, Map<String, String> e
         this(out, err, env, home, errIsTerminal, redactor, InputStream.nullInputStream(), Connections.perCommand());
     }
 
-    public static CliContext system() {
+    /** The process's own streams; {@code redactor} is the one that also guards System.out/err (see Main). */
+    public static CliContext system(Redactor redactor) {
         String home = System.getProperty("recallctl.home");
         return new CliContext(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.getenv(),
-                home == null ? null : Path.of(home), System.console() != null, new Redactor(), System.in,
+                home == null ? null : Path.of(home), System.console() != null, redactor, System.in,
                 Connections.perCommand());
+    }
+
+    /**
+     * The same context with stdout and stderr behind the redactor: every byte a command prints passes it, so a
+     * secret cannot reach the terminal or a script by a path nobody thought of (a status row, a JSON field).
+     */
+    public CliContext redacting() {
+        return new CliContext(RedactingWriter.wrap(out, redactor), RedactingWriter.wrap(err, redactor), env, home,
+                errIsTerminal, redactor, in, connections);
     }
 
     public CliContext withIn(InputStream newIn) {

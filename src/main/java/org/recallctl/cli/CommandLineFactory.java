@@ -7,7 +7,9 @@ public final class CommandLineFactory {
     private CommandLineFactory() {
     }
 
-    public static CommandLine create(CliContext context) {
+    /** Everything the command line prints goes through {@code context}'s redactor (see {@link CliContext#redacting}). */
+    public static CommandLine create(CliContext unguarded) {
+        CliContext context = unguarded.redacting();
         CommandLine cl = new CommandLine(RecallCtl.class, new ContextFactory(context));
         cl.setOut(context.out());
         cl.setErr(context.err());

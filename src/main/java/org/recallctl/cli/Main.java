@@ -1,5 +1,8 @@
 package org.recallctl.cli;
 
+import org.recallctl.config.Redactor;
+import org.recallctl.output.RedactingOutputStream;
+
 /** Entry point: builds the command line over the real process streams and exits with its code. */
 public final class Main {
     /**
@@ -12,6 +15,20 @@ public final class Main {
     private Main() {
     }
 
+    /** java.util.logging's console handler keeps the System.err it was created with: give it the redacted one. */
+    private static void rebindConsoleLogging() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            if (h instanceof java.util.logging.ConsoleHandler old) {
+                java.util.logging.ConsoleHandler fresh = new java.util.logging.ConsoleHandler();
+                fresh.setLevel(old.getLevel());
+                fresh.setFormatter(old.getFormatter());
+                root.removeHandler(old);
+                root.addHandler(fresh);
+            }
+        }
+    }
+
     public static void main(String[] args) {
         boolean verbose = java.util.Arrays.asList(args).contains("-v") || java.util.Arrays.asList(args).contains("--verbose");
         if (verbose) {
@@ -20,7 +37,14 @@ public final class Main {
             System.setProperty("org.slf4j.simpleLogger.log.io.milvus", "warn");
         }
         GRPC_LOG.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.SEVERE);
-        int code = CommandLineFactory.create(CliContext.system()).execute(args);
+        // one redactor for the CLI's writers and the raw process streams that libraries print to themselves
+        Redactor redactor = new Redactor();
+        System.setOut(RedactingOutputStream.wrap(System.out, redactor));
+        System.setErr(RedactingOutputStream.wrap(System.err, redactor));
+        rebindConsoleLogging();
+        int code = CommandLineFactory.create(CliContext.system(redactor)).execute(args);
+        System.out.flush();
+        System.err.flush();
         System.exit(code);
     }
 }

@@ -1,6 +1,8 @@
 package org.recallctl.config;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +54,19 @@ final class ConfigBinder {
         if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
             throw bad("redis.url", "must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379/0)");
         }
-        var redis = new RecallConfig.Redis(redisUrl, str("redis.user"), secret("redis.password", "redis.password_file"),
+        Secret redisPassword = secret("redis.password", "redis.password_file");
+        String redisUser = str("redis.user");
+        String[] inUrl = userInfo(redisUrl);
+        if (inUrl != null) {
+            // redis://user:pw@host: the URL's credentials count when the dedicated keys are empty (jedis gets
+            // host and port only, so they would be dropped silently otherwise)
+            if (redisPassword.isSet() && !inUrl[1].isEmpty()) {
+                throw bad("redis.url", "carries a password and redis.password (or redis.password_file) is set too; keep one");
+            }
+            redisPassword = inUrl[1].isEmpty() ? redisPassword : new Secret(inUrl[1]);
+            redisUser = redisUser.isEmpty() ? inUrl[0] : redisUser;
+        }
+        var redis = new RecallConfig.Redis(redisUrl, redisUser, redisPassword,
                 intIn("redis.timeout_ms", 1, 600_000), nonEmpty("redis.key_prefix"), str("redis.current_key"),
                 str("redis.building_key"));
         List<ScalarField> scalars = new ArrayList<>();
@@ -78,7 +92,7 @@ final class ConfigBinder {
         var warmup = new RecallConfig.Warmup(intIn("warmup.max_queries", 0, 10_000_000), intIn("warmup.window", 1, 1_000_000),
                 doubleIn("warmup.settle_pct", 0, 1000), intIn("warmup.timeout_s", 1, 86_400));
         var retention = new RecallConfig.Retention(intIn("retention.keep", 1, 1000), intIn("retention.grace_s", 0, 31_536_000));
-        var alert = new RecallConfig.Alert(secret("alert.webhook_url", null), bool("alert.on_success"),
+        var alert = new RecallConfig.Alert(secret("alert.webhook_url", "alert.webhook_url_file"), bool("alert.on_success"),
                 intIn("alert.timeout_ms", 1, 600_000));
         long batchBytes = longIn("build.batch_bytes", 1024);
         if (batchBytes > MILVUS_INSERT_LIMIT - 1024 * 1024) {
@@ -141,10 +155,34 @@ final class ConfigBinder {
     }
 
     private String uri(String key, String s) {
+        if (s.matches("(?i)[a-z]+://[^/@]*@.*")) {
+            // never echo the value: it holds a password
+            throw bad(key, "carries credentials (user:password@); put them in milvus.token (user:password) "
+                    + "or RECALLCTL_MILVUS_TOKEN / milvus.token_file instead");
+        }
         if (!s.matches("(?i)(https?|tcp|grpc)://[^\\s/]+(:\\d+)?/?")) {
             throw bad(key, "'" + s + "' is not an endpoint like http://host:19530");
         }
         return s;
+    }
+
+    /**
+     * {user, password} of a URL's {@code user:password@} part, URL-decoded (a malformed %-escape is taken
+     * literally), or null when it has none.
+     */
+    private static String[] userInfo(String url) {
+        java.util.regex.Matcher m = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@?#]*)@").matcher(url);
+        if (!m.find() || !m.group(1).contains(":")) {
+            return null;
+        }
+        String ui = m.group(1);
+        int colon = ui.indexOf(':');
+        try {
+            return new String[] {URLDecoder.decode(ui.substring(0, colon), StandardCharsets.UTF_8),
+                    URLDecoder.decode(ui.substring(colon + 1), StandardCharsets.UTF_8)};
+        } catch (IllegalArgumentException e) {
+            return new String[] {ui.substring(0, colon), ui.substring(colon + 1)};
+        }
     }
 
     private boolean bool(String key) {

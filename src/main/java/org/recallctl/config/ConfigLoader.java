@@ -50,6 +50,9 @@ public final class ConfigLoader {
         flags.forEach((k, v) -> put(values, k, v.value(), v.flag()));
         Path baseDir = file == null ? Path.of("") : file.toAbsolutePath().getParent();
         RecallConfig config = new ConfigBinder(values, baseDir).bind();
+        // index and search parameters against the index type: before anything is built, not after the stream
+        warnings.addAll(IndexParamSchema.check(config, key -> values.containsKey(key)
+                && !"default".equals(values.get(key).origin())));
         Redactor redactor = new Redactor();
         config.secrets().forEach(redactor::register);
         return new LoadedConfig(config, values, redactor, warnings, file);

@@ -23,7 +23,8 @@ public final class ConfigSchema {
     private ConfigSchema() {
         str("pipeline.name", "items", "pipeline name; part of the Redis key names (hash tag {name})");
 
-        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database");
+        str("source.jdbc_url", "jdbc:mysql://127.0.0.1:13306/recall", "JDBC URL of the MySQL/MariaDB item database "
+                + "(credentials in it, user:pw@ or ?password=, win over source.user/password and are never printed)");
         str("source.user", "recallctl", "database user");
         secret("source.password", "", "database password: prefer RECALLCTL_SOURCE_PASSWORD or source.password_file");
         path("source.password_file", "", "file holding the database password (relative to this config file)");
@@ -51,7 +52,8 @@ public final class ConfigSchema {
         integer("milvus.index_timeout_s", "1800", "how long to wait for an index build");
         integer("milvus.load_timeout_s", "600", "how long to wait for a collection to load");
 
-        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS)");
+        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS); a password in it "
+                + "(redis://:pw@host, redis://user:pw@host) is used when redis.password is empty, and never printed");
         str("redis.user", "", "Redis ACL user; empty = default user");
         secret("redis.password", "", "Redis password: prefer RECALLCTL_REDIS_PASSWORD or redis.password_file");
         path("redis.password_file", "", "file holding the Redis password");
@@ -96,7 +98,9 @@ public final class ConfigSchema {
         integer("retention.keep", "2", "collections kept: the serving one plus keep-1 for rollback");
         integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch");
 
-        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert");
+        secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert. Secret "
+                + "(it usually carries a token): prefer RECALLCTL_ALERT_WEBHOOK_URL or alert.webhook_url_file");
+        path("alert.webhook_url_file", "", "file holding the webhook URL");
         bool("alert.on_success", "false", "also alert on success");
         integer("alert.timeout_ms", "3000", "webhook timeout");
 

@@ -70,8 +70,8 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
                      Secret secretKey, boolean pathStyle) {
     }
 
+    /** Every secret this config holds, from every slot of {@link SecretSlots}: what the redactor must know. */
     public List<Secret> secrets() {
-        return List.of(source.password(), milvus.token(), redis.password(), alert.webhookUrl(),
-                build.imports().s3().accessKey(), build.imports().s3().secretKey());
+        return SecretSlots.secrets(this);
     }
 }

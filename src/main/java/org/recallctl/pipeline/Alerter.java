@@ -1,5 +1,6 @@
 package org.recallctl.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,7 +88,8 @@ public final class Alerter {
         } catch (Exception e) {
             host = "unknown-host";
         }
-        ObjectNode body = body(pipeline, command, exitCode, message, report, host, Instant.now());
+        // the message and the report may quote a driver's error, which may quote a URL with its password
+        JsonNode body = log.redactor().redact(body(pipeline, command, exitCode, message, report, host, Instant.now()));
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(cfg.timeoutMs())).build();
             HttpRequest req = HttpRequest.newBuilder(URI.create(cfg.webhookUrl().reveal()))

@@ -3,9 +3,7 @@ package org.recallctl.pipeline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.recallctl.config.Redactor;
 import org.recallctl.output.Json;
 
 /**
@@ -229,16 +228,10 @@ public final class RunReport {
         return Math.round(Duration.between(a, b).toMillis() / 10.0) / 100.0;
     }
 
-    /** Writes atomically (temp file + move) so a reader never sees half a report. */
-    public void write(Path file) {
+    /** Writes atomically, every string through {@code redactor} (an error message may quote a driver's URL). */
+    public void write(Path file, Redactor redactor) {
         try {
-            Path abs = file.toAbsolutePath();
-            if (abs.getParent() != null) {
-                Files.createDirectories(abs.getParent());
-            }
-            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-            Files.writeString(tmp, Json.mapper().writeValueAsString(toJson()) + "\n");
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Json.writeFile(file, toJson(), redactor);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run report " + file + ": " + e.getMessage(), e);
         }

@@ -15,7 +15,7 @@ public final class RunReportWriter implements RunObserver {
 
     @Override
     public void finished(RunReport report) {
-        report.write(file);
+        report.write(file, log.redactor());
         log.info("run report written to %s", file);
     }
 }

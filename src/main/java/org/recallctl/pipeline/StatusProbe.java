@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.recallctl.config.RecallConfig;
+import org.recallctl.config.Redactor;
 import org.recallctl.milvus.CollectionInfo;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.pointer.PointerKeys;
@@ -40,18 +41,19 @@ public final class StatusProbe {
             pointer = redis.read();
             endpoints.add(new StatusReport.Endpoint("redis", redis.url(), true, "ok"));
         } catch (RuntimeException e) {
-            endpoints.add(new StatusReport.Endpoint("redis", config.redis().url().replaceAll("//[^@/]*@", "//"), false,
+            endpoints.add(new StatusReport.Endpoint("redis", Redactor.withoutCredentials(config.redis().url()), false,
                     e.getMessage()));
             problems.add(e.getMessage());
         }
 
         Long sourceRows = null;
+        String mysqlShown = Redactor.withoutCredentials(config.source().jdbcUrl()).replaceAll("\\?.*", "");
         try {
             var source = connections.source(config);
             sourceRows = source.count();
-            endpoints.add(new StatusReport.Endpoint("mysql", config.source().jdbcUrl().replaceAll("\\?.*", ""), true, "ok"));
+            endpoints.add(new StatusReport.Endpoint("mysql", mysqlShown, true, "ok"));
         } catch (RuntimeException e) {
-            endpoints.add(new StatusReport.Endpoint("mysql", config.source().jdbcUrl().replaceAll("\\?.*", ""), false,
+            endpoints.add(new StatusReport.Endpoint("mysql", mysqlShown, false,
                     e.getMessage()));
             problems.add(e.getMessage());
         }

@@ -85,7 +85,13 @@ public final class SearchRunner {
         String collection = resolved.collection();
         CollectionLayout layout = milvus.layout(collection);
         int p = partitionCount(layout);
-        List<Integer> parts = o.partitions().isEmpty() ? range(p) : o.partitions();
+        // --partitions 0,0 searched p0 twice and merged every hit twice: each partition is searched once
+        List<Integer> requested = o.partitions().stream().distinct().toList();
+        if (requested.size() < o.partitions().size()) {
+            warn.accept("--partitions " + o.partitions().stream().map(String::valueOf).collect(
+                    java.util.stream.Collectors.joining(",")) + " names a partition more than once; each is searched once");
+        }
+        List<Integer> parts = requested.isEmpty() ? range(p) : requested;
         for (int i : parts) {
             if (i >= p) {
                 throw new ConfigException("--partitions: " + collection + " has partitions p0..p" + (p - 1)
@@ -120,7 +126,7 @@ public final class SearchRunner {
         List<float[]> vectors = queries.stream().map(Query::vector).toList();
         SearchRequest req = new SearchRequest(collection, vectors, o.topK(), params,
                 o.filter() == null || o.filter().isBlank() ? null : o.filter(), o.outputFields(),
-                absent.isEmpty() ? o.partitions() : present, o.allowPartial());
+                absent.isEmpty() ? requested : present, o.allowPartial());
         FanOutSearcher searcher = new FanOutSearcher(milvus, layout.vectorField(), p, cfg.collection().metric(), timeout);
         SearchResult result;
         try {

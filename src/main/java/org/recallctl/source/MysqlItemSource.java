@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.recallctl.config.RecallConfig;
+import org.recallctl.config.Redactor;
 import org.recallctl.config.ScalarField;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.RecallctlException;
@@ -93,8 +94,9 @@ public final class MysqlItemSource implements ItemSource {
         return new DependencyException("mysql", "MySQL unreachable at " + where + " (" + what + "): " + m, e);
     }
 
+    /** host:port/db of the URL, for messages: never its credentials ({@code user:pw@}, {@code ?password=}). */
     private static String hostOf(String url) {
-        String u = url.replaceFirst("^jdbc:(mysql|mariadb)://", "");
+        String u = Redactor.withoutCredentials(url).replaceFirst("^jdbc:(mysql|mariadb)://", "");
         int q = u.indexOf('?');
         return q < 0 ? u : u.substring(0, q);
     }

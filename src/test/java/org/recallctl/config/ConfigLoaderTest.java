@@ -150,6 +150,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void credentialsInsideUrlsAreUsedLearntByTheRedactorAndNeverDoubled() throws IOException {
+        Files.writeString(dir.resolve("hook"), "https://hooks.example/services/T0K3N-file\n");
+        LoadedConfig c = load(yaml("alert:\n  webhook_url_file: hook\n"), Map.of(), Map.of("redis.url",
+                "redis://recall:r3dis-pw@h:6379/0", "source.jdbc_url", "jdbc:mysql://u:j0bc-pw@h/db?password=qu3ry-pw"), Map.of());
+        assertThat(c.config().redis().user()).isEqualTo("recall");
+        assertThat(c.config().redis().password().reveal()).isEqualTo("r3dis-pw");
+        assertThat(c.config().alert().webhookUrl().reveal()).isEqualTo("https://hooks.example/services/T0K3N-file");
+        assertThat(c.redactor().redact("r3dis-pw j0bc-pw qu3ry-pw /services/T0K3N-file")).isEqualTo("**** **** **** ****");
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("redis.url", "redis://:a-pw@h", "redis.password", "b-pw"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redis.url").hasMessageContaining("keep one")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("a-pw").doesNotContain("b-pw"));
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("milvus.write_uri", "http://root:m1lvus-pw@h:19530"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("milvus.token")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("m1lvus-pw"));
+    }
+
+    @Test
     void missingSecretFileIsAClearError() throws IOException {
         assertThatThrownBy(() -> load(yaml("source:\n  password_file: nope\n"), Map.of(), Map.of(), Map.of()))
                 .hasMessageContaining("source.password_file (recallctl.yaml): cannot read secret file");

@@ -35,6 +35,19 @@ class RowValidatorTest {
     }
 
     @Test
+    void aVectorOfOnlySubnormalFloatsIsRejectedAndATinyNormalOneNormalisesFinitely() throws Exception {
+        SourceRow subnormal = new SourceRow(1, "[1.4e-45,2.8e-45]", new Object[] {1, "a"});
+        assertThatThrownBy(() -> new RowValidator(cfg(true)).validate(subnormal)).isInstanceOf(BadVectorException.class)
+                .hasMessageContaining("every component is subnormal")
+                .satisfies(e -> assertThat(RowValidator.category(e.getMessage())).isEqualTo("zero_norm"));
+        // 3e-38 and 4e-38 are normal floats, but 1/|v| overflows a float: computed in double it does not
+        ValidRow tiny = new RowValidator(cfg(true)).validate(new SourceRow(2, "[3e-38,4e-38]", new Object[] {1, "a"}));
+        assertThat(tiny.vector()[0]).isCloseTo(0.6f, org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(tiny.vector()[1]).isCloseTo(0.8f, org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(new RowValidator(cfg(false)).validate(subnormal).vector()).containsExactly(1.4e-45f, 2.8e-45f);
+    }
+
+    @Test
     void rejectsScalarsThatMilvusWouldRefuse() {
         RowValidator v = new RowValidator(cfg(false));
         assertThatThrownBy(() -> v.validate(new SourceRow(1, "[1,0]", new Object[] {null, "a"})))

@@ -30,7 +30,7 @@ class RunReportTest {
         r.begin("build");
         r.finish(4, "Milvus unreachable at http://x");
         Path file = dir.resolve("sub/report.json");
-        r.write(file);
+        r.write(file, org.recallctl.config.Redactor.none());
         JsonNode n = Json.mapper().readTree(Files.readString(file));
         assertThat(n.get("format_version").asInt()).isEqualTo(1);
         assertThat(n.get("command").asText()).isEqualTo("rebuild");

@@ -178,11 +178,18 @@ class RedisPointerStoreIT {
             RecallConfig noPassword = stack.load("ptr", Map.of("redis.url", url)).config();
             assertThatThrownBy(() -> RedisPointerStore.connect(noPassword)).isInstanceOf(DependencyException.class)
                     .hasMessageContaining("refused authentication");
-            RecallConfig wrong = stack.load("ptr", Map.of("redis.url", url, "redis.user", "recall",
-                    "redis.password", "not-it-9")).config();
+            // the server never echoes a password, but our message names the URL: plant it there (issue 10 §9)
+            RecallConfig wrong = stack.load("ptr", Map.of("redis.url", "redis://recall:not-it-9@127.0.0.1:" + redis.port()))
+                    .config();
             assertThatThrownBy(() -> RedisPointerStore.connect(wrong)).isInstanceOf(DependencyException.class)
-                    .hasMessageContaining("refused authentication")
+                    .hasMessageContaining("refused authentication").hasMessageContaining("redis://127.0.0.1:" + redis.port())
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-it-9"));
+            // credentials in the URL are used (they used to be dropped silently: NOAUTH)
+            RecallConfig inUrl = stack.load("ptr", Map.of("redis.url", "redis://recall:recall-pw-2@127.0.0.1:" + redis.port()))
+                    .config();
+            try (RedisPointerStore store = RedisPointerStore.connect(inUrl)) {
+                assertThat(store.building()).contains("x");
+            }
         }
     }
 

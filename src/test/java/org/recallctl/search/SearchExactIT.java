@@ -141,6 +141,23 @@ class SearchExactIT {
         drop(s);
     }
 
+    /** Issue 10 §6: a partition named twice is searched once; every hit appears once, in both modes. */
+    @Test
+    void aRepeatedPartitionIsSearchedOnceAndNoHitIsDuplicated() throws IOException {
+        Setup s = setup(4, "FLAT", Map.of());
+        for (String mode : List.of("fanout", "single")) {
+            JsonNode r = search(s, "--partitions", "1,1,3,1", "--mode", mode);
+            assertThat(r.path("partitions")).as(mode).hasSize(2);
+            for (JsonNode q : r.path("queries")) {
+                List<Long> ids = new ArrayList<>();
+                q.path("hits").forEach(h -> ids.add(h.path("item_id").asLong()));
+                assertThat(ids).as(mode).doesNotHaveDuplicates();
+            }
+            assertExact(r, s, id -> Math.floorMod(id, 4) == 1 || Math.floorMod(id, 4) == 3);
+        }
+        drop(s);
+    }
+
     /** Best-effort cleanup: a busy shared server must not turn a passed test into a failure. */
     private void drop(Setup s) {
         RecallConfig cfg = stack.config(s.name());

@@ -110,8 +110,17 @@ class MysqlItemSourceIT {
         assertThatThrownBy(() -> MysqlItemSource.open(down, 1)).isInstanceOf(DependencyException.class)
                 .hasMessageStartingWith("MySQL unreachable at 127.0.0.1:");
 
-        RecallConfig wrong = stack.load("x", Map.of("source.password_file", "", "source.password", "wr0ng-Pa55")).config();
+        // the server never echoes a password, but our message names the URL: plant it there (issue 10 §9)
+        RecallConfig downWithCredentials = stack.load("x", Map.of("source.jdbc_url", "jdbc:mysql://recallctl:d0wn-Pa55@127.0.0.1:"
+                + ServerProcess.freePort() + "/recall?password=qu3ry-Pa55", "source.connect_timeout_ms", "1000")).config();
+        assertThatThrownBy(() -> MysqlItemSource.open(downWithCredentials, 1)).isInstanceOf(DependencyException.class)
+                .hasMessageStartingWith("MySQL unreachable at recallctl@127.0.0.1:")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("d0wn-Pa55").doesNotContain("qu3ry-Pa55"));
+
+        RecallConfig wrong = stack.load("x", Map.of("source.password_file", "", "source.jdbc_url",
+                "jdbc:mysql://recallctl:wr0ng-Pa55@127.0.0.1:" + stack.mysqlPort() + "/" + stack.get("MYSQL_DATABASE"))).config();
         assertThatThrownBy(() -> MysqlItemSource.open(wrong, 1)).isInstanceOf(DependencyException.class)
-                .hasMessageContaining("refused the login").satisfies(e -> assertThat(e.getMessage()).doesNotContain("wr0ng-Pa55"));
+                .hasMessageContaining("refused the login").hasMessageContaining("recallctl@127.0.0.1:" + stack.mysqlPort())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wr0ng-Pa55"));
     }
 }
