@@ -57,6 +57,9 @@ public final class IndexSweep implements AutoCloseable {
         if (!changed.compareAndSet(true, false)) {
             return;
         }
+        // Ctrl-C interrupts the main thread, which then restores from close(): with the flag set, the SDK's retry
+        // sleep gives up at once ("Retry sleep interrupted"; seen on the real engine, whose release needed a retry)
+        boolean interrupted = Thread.interrupted();
         try {
             replace(original.type(), original.params());
             log.info("restored the original index of %s: %s %s", collection, original.type(), original.params());
@@ -64,6 +67,10 @@ public final class IndexSweep implements AutoCloseable {
             log.warn("could not restore the index of %s to %s %s: %s; rebuild it by hand", collection,
                     original.type(), original.params(), e.getMessage());
             throw e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
