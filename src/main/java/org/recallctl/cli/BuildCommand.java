@@ -103,7 +103,7 @@ public class BuildCommand implements Callable<Integer> {
             reasons.print(out);
             out.println();
             Table sample = new Table("REJECTED ID", "REASON");
-            r.rejectedSample().stream().limit(20).forEach(s -> sample.row(s.id(), s.reason()));
+            r.rejectedSample().stream().limit(20).forEach(s -> sample.row(s.id() == null ? "-" : s.id(), s.reason()));
             sample.print(out);
             if (r.rejectedSample().size() > 20) {
                 out.println("(" + (r.rejectedSample().size() - 20) + " more sample ids in --json)");

@@ -35,6 +35,7 @@ public final class Main {
             // third-party logs (Milvus SDK, gRPC, Hikari) at info when the operator asks for detail
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
             System.setProperty("org.slf4j.simpleLogger.log.io.milvus", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.redis.clients.jedis", "warn");
         }
         GRPC_LOG.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.SEVERE);
         // one redactor for the CLI's writers and the raw process streams that libraries print to themselves

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.recallctl.error.ConfigException;
 
@@ -38,10 +39,12 @@ final class ConfigBinder {
                 name("source.vector_column", IDENTIFIER),
                 RecallConfig.Encoding.valueOf(choice("source.encoding").toUpperCase(Locale.ROOT)),
                 intIn("source.dimension", 1, 32768), str("source.where"), bool("source.normalize"),
-                intIn("source.fetch_size", 1, 1_000_000), intIn("source.connect_timeout_ms", 1, 600_000));
+                intIn("source.fetch_size", 1, 1_000_000), intIn("source.connect_timeout_ms", 1, 600_000),
+                path("source.ca_file"));
         if (!source.jdbcUrl().startsWith("jdbc:mysql:") && !source.jdbcUrl().startsWith("jdbc:mariadb:")) {
             throw bad("source.jdbc_url", "must start with jdbc:mysql:// (e.g. jdbc:mysql://db:3306/recall)");
         }
+        checkSourceTls(source);
         String writeUri = nonEmpty("milvus.write_uri");
         String readUri = str("milvus.read_uri").isBlank() ? writeUri : str("milvus.read_uri");
         var milvus = new RecallConfig.Milvus(uri("milvus.write_uri", writeUri), uri("milvus.read_uri", readUri),
@@ -50,25 +53,7 @@ final class ConfigBinder {
                 intIn("milvus.rpc_deadline_ms", 1, 3_600_000), intIn("milvus.max_retries", 0, 100),
                 intIn("milvus.max_retry_ms", 0, 3_600_000), intIn("milvus.index_timeout_s", 1, 86_400),
                 intIn("milvus.load_timeout_s", 1, 86_400));
-        String redisUrl = nonEmpty("redis.url");
-        if (!redisUrl.startsWith("redis://") && !redisUrl.startsWith("rediss://")) {
-            throw bad("redis.url", "must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379/0)");
-        }
-        Secret redisPassword = secret("redis.password", "redis.password_file");
-        String redisUser = str("redis.user");
-        String[] inUrl = userInfo(redisUrl);
-        if (inUrl != null) {
-            // redis://user:pw@host: the URL's credentials count when the dedicated keys are empty (jedis gets
-            // host and port only, so they would be dropped silently otherwise)
-            if (redisPassword.isSet() && !inUrl[1].isEmpty()) {
-                throw bad("redis.url", "carries a password and redis.password (or redis.password_file) is set too; keep one");
-            }
-            redisPassword = inUrl[1].isEmpty() ? redisPassword : new Secret(inUrl[1]);
-            redisUser = redisUser.isEmpty() ? inUrl[0] : redisUser;
-        }
-        var redis = new RecallConfig.Redis(redisUrl, redisUser, redisPassword,
-                intIn("redis.timeout_ms", 1, 600_000), nonEmpty("redis.key_prefix"), str("redis.current_key"),
-                str("redis.building_key"));
+        var redis = redis(pipeline);
         List<ScalarField> scalars = new ArrayList<>();
         for (String spec : list("collection.scalar_fields")) {
             scalars.add(ScalarField.parse(spec, "collection.scalar_fields (" + origin("collection.scalar_fields") + ")"));
@@ -88,7 +73,9 @@ final class ConfigBinder {
         var thresholds = new RecallConfig.Thresholds(longIn("thresholds.min_rows", 0),
                 optionalLong("thresholds.max_shrink_rows"), optionalPct("thresholds.max_shrink_pct"),
                 optionalLong("thresholds.max_growth_rows"), optionalPct("thresholds.max_growth_pct"),
-                Tolerance.parse(str("thresholds.max_bad_rows"), "thresholds.max_bad_rows (" + origin("thresholds.max_bad_rows") + ")"));
+                Tolerance.parse(str("thresholds.max_bad_rows"), "thresholds.max_bad_rows (" + origin("thresholds.max_bad_rows") + ")"),
+                Tolerance.parse(str("thresholds.max_source_drift"), "thresholds.max_source_drift ("
+                        + origin("thresholds.max_source_drift") + ")"));
         var warmup = new RecallConfig.Warmup(intIn("warmup.max_queries", 0, 10_000_000), intIn("warmup.window", 1, 1_000_000),
                 doubleIn("warmup.settle_pct", 0, 1000), intIn("warmup.timeout_s", 1, 86_400));
         var retention = new RecallConfig.Retention(intIn("retention.keep", 1, 1000), intIn("retention.grace_s", 0, 31_536_000));
@@ -111,6 +98,103 @@ final class ConfigBinder {
                                 bool("build.import.s3.path_style"))));
         return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
                 retention, alert, build);
+    }
+
+    private RecallConfig.Redis redis(String pipeline) {
+        var mode = RecallConfig.RedisMode.valueOf(choice("redis.mode").toUpperCase(Locale.ROOT));
+        String url = str("redis.url");
+        if (mode == RecallConfig.RedisMode.STANDALONE) {
+            nonEmpty("redis.url");
+        }
+        if (!url.isEmpty() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw bad("redis.url", "must start with redis:// or rediss:// (e.g. redis://127.0.0.1:6379/0)");
+        }
+        List<HostPort> sentinels = hostPorts("redis.sentinels");
+        List<HostPort> nodes = hostPorts("redis.nodes");
+        String masterName = str("redis.master_name");
+        if (mode == RecallConfig.RedisMode.SENTINEL) {
+            if (sentinels.isEmpty()) {
+                throw bad("redis.sentinels", "is required in redis.mode sentinel: list the sentinels as host:port");
+            }
+            nonEmpty("redis.master_name");
+        } else if (!sentinels.isEmpty()) {
+            throw bad("redis.sentinels", "is set, but redis.mode is " + choice("redis.mode")
+                    + "; set redis.mode: sentinel to use them");
+        }
+        if (mode == RecallConfig.RedisMode.CLUSTER) {
+            if (nodes.isEmpty()) {
+                throw bad("redis.nodes", "is required in redis.mode cluster: list one or more cluster nodes as host:port");
+            }
+        } else if (!nodes.isEmpty()) {
+            throw bad("redis.nodes", "is set, but redis.mode is " + choice("redis.mode") + "; set redis.mode: cluster to use them");
+        }
+        Secret redisPassword = secret("redis.password", "redis.password_file");
+        String redisUser = str("redis.user");
+        String[] inUrl = url.isEmpty() ? null : userInfo(url);
+        if (inUrl != null) {
+            // redis://user:pw@host: the URL's credentials count when the dedicated keys are empty (jedis gets
+            // host and port only, so they would be dropped silently otherwise)
+            if (redisPassword.isSet() && !inUrl[1].isEmpty()) {
+                throw bad("redis.url", "carries a password and redis.password (or redis.password_file) is set too; keep one");
+            }
+            redisPassword = inUrl[1].isEmpty() ? redisPassword : new Secret(inUrl[1]);
+            redisUser = redisUser.isEmpty() ? inUrl[0] : redisUser;
+        }
+        var redis = new RecallConfig.Redis(url, redisUser, redisPassword,
+                intIn("redis.timeout_ms", 1, 600_000), nonEmpty("redis.key_prefix"), str("redis.current_key"),
+                str("redis.building_key"), mode, sentinels, masterName, str("redis.sentinel_user"),
+                secret("redis.sentinel_password", "redis.sentinel_password_file"), nodes,
+                bool("redis.tls") || (mode == RecallConfig.RedisMode.STANDALONE && url.startsWith("rediss://")),
+                path("redis.ca_file"), intIn("redis.failover_wait_ms", 0, 600_000));
+        if (mode == RecallConfig.RedisMode.CLUSTER) {
+            requireHashTag(pipeline, redis);
+        }
+        return redis;
+    }
+
+    /**
+     * On a cluster the switch script updates key1, key2, history and the lock in one go, and Redis Cluster runs a
+     * script only on keys of one slot: every key must hash on the same {pipeline} tag.
+     */
+    private void requireHashTag(String pipeline, RecallConfig.Redis r) {
+        String why = "in redis.mode cluster every key of the pipeline must carry the hash tag {" + pipeline
+                + "}, because the switch and lock scripts update key1, key2, history and lock together and Redis "
+                + "Cluster runs a script only on keys of one slot";
+        String derived = r.keyPrefix() + ":{" + pipeline + "}:current";
+        if (!HashTag.of(derived).equals(pipeline)) {
+            throw bad("redis.key_prefix", "'" + r.keyPrefix() + "' contains a hash tag of its own ({"
+                    + HashTag.of(derived) + "}); " + why + "; drop the braces from the prefix");
+        }
+        for (String key : List.of("redis.current_key", "redis.building_key")) {
+            String name = str(key);
+            if (!name.isEmpty() && !HashTag.of(name).equals(pipeline)) {
+                throw bad(key, "'" + name + "' does not carry the hash tag {" + pipeline + "}; " + why
+                        + "; rename it, e.g. '" + HashTag.suggest(name, pipeline) + "'");
+            }
+        }
+    }
+
+    /** A CA file is for verifying the server: a JDBC sslMode that does not verify would silently ignore it. */
+    private void checkSourceTls(RecallConfig.Source s) {
+        if (s.caFile().isEmpty()) {
+            return;
+        }
+        Matcher m = Pattern.compile("(?i)[?&]sslMode=([A-Za-z_]+)").matcher(s.jdbcUrl());
+        if (m.find() && !m.group(1).equalsIgnoreCase("VERIFY_IDENTITY") && !m.group(1).equalsIgnoreCase("VERIFY_CA")) {
+            throw bad("source.ca_file", "is set, but source.jdbc_url asks for sslMode=" + m.group(1)
+                    + ", which does not verify the server's certificate; use sslMode=VERIFY_IDENTITY (or drop sslMode)");
+        }
+        if (s.jdbcUrl().matches("(?i).*[?&]trustCertificateKeyStoreUrl=.*")) {
+            throw bad("source.ca_file", "and trustCertificateKeyStoreUrl in source.jdbc_url both name a trust store; keep one");
+        }
+    }
+
+    private List<HostPort> hostPorts(String key) {
+        List<HostPort> out = new ArrayList<>();
+        for (String s : list(key)) {
+            out.add(HostPort.parse(s, key + " (" + origin(key) + ")"));
+        }
+        return List.copyOf(out);
     }
 
     private String origin(String key) {

@@ -37,6 +37,8 @@ public final class ConfigSchema {
         bool("source.normalize", "false", "L2-normalize vectors while building (rejects zero vectors)");
         integer("source.fetch_size", "5000", "rows per network round trip when streaming (server-side cursor)");
         integer("source.connect_timeout_ms", "5000", "connect timeout for MySQL");
+        path("source.ca_file", "", "CA certificate (PEM) to verify the database server with; implies sslMode=VERIFY_IDENTITY "
+                + "unless source.jdbc_url sets VERIFY_CA or VERIFY_IDENTITY itself");
 
         str("milvus.write_uri", "http://127.0.0.1:19531", "Milvus endpoint for writes (create, insert, index, load)");
         str("milvus.read_uri", "", "Milvus endpoint for searches; empty = milvus.write_uri");
@@ -52,15 +54,30 @@ public final class ConfigSchema {
         integer("milvus.index_timeout_s", "1800", "how long to wait for an index build");
         integer("milvus.load_timeout_s", "600", "how long to wait for a collection to load");
 
-        str("redis.url", "redis://127.0.0.1:16379", "Redis URL (rediss:// for TLS); a password in it "
-                + "(redis://:pw@host, redis://user:pw@host) is used when redis.password is empty, and never printed");
+        choice("redis.mode", "standalone", "standalone: one server at redis.url; sentinel: the master that "
+                + "redis.sentinels know as redis.master_name; cluster: a Redis Cluster reached through redis.nodes",
+                "standalone", "sentinel", "cluster");
+        str("redis.url", "redis://127.0.0.1:16379", "mode standalone: Redis URL (rediss:// for TLS); unused in the other modes; "
+                + "a password in it (redis://:pw@host, redis://user:pw@host) is used when redis.password is empty, and never printed");
         str("redis.user", "", "Redis ACL user; empty = default user");
         secret("redis.password", "", "Redis password: prefer RECALLCTL_REDIS_PASSWORD or redis.password_file");
         path("redis.password_file", "", "file holding the Redis password");
+        list("redis.sentinels", "", "mode sentinel: sentinel addresses host:port (one is enough, list a few)");
+        str("redis.master_name", "", "mode sentinel: the name the sentinels monitor the master under");
+        str("redis.sentinel_user", "", "mode sentinel: ACL user for the sentinels; empty = default user");
+        secret("redis.sentinel_password", "", "mode sentinel: the sentinels' own password (their requirepass): "
+                + "prefer RECALLCTL_REDIS_SENTINEL_PASSWORD or redis.sentinel_password_file");
+        path("redis.sentinel_password_file", "", "file holding the sentinels' password");
+        list("redis.nodes", "", "mode cluster: cluster nodes host:port to start from (the rest are discovered)");
+        bool("redis.tls", "false", "use TLS to every Redis server and sentinel (a rediss:// redis.url implies it)");
+        path("redis.ca_file", "", "CA certificate (PEM) that signed the Redis servers' certificates; empty = the JVM's trust store");
+        integer("redis.failover_wait_ms", "15000", "modes sentinel and cluster: how long a command keeps retrying while a "
+                + "failover moves the master");
         integer("redis.timeout_ms", "2000", "connect and socket timeout");
         str("redis.key_prefix", "recall", "key names are <prefix>:{<pipeline>}:current|building|history|lock");
-        str("redis.current_key", "", "override of key1 (the key the search service reads); empty = derived");
-        str("redis.building_key", "", "override of key2; empty = derived");
+        str("redis.current_key", "", "override of key1 (the key the search service reads); empty = derived; "
+                + "in mode cluster it must contain the {<pipeline>} hash tag");
+        str("redis.building_key", "", "override of key2; empty = derived; in mode cluster it must contain the {<pipeline>} hash tag");
 
         str("collection.base_name", "items", "collection names are <base>_a/<base>_b or <base>_<yyyyMMddHHmmss>");
         choice("collection.naming", "timestamp", "new collection naming: timestamp keeps rollback; alternate is A/B",
@@ -89,6 +106,8 @@ public final class ConfigSchema {
         str("thresholds.max_growth_rows", "", "refuse if the new count is this many rows above the serving one; empty = off");
         str("thresholds.max_growth_pct", "50", "refuse if the new count is this % above the serving one; empty = off");
         str("thresholds.max_bad_rows", "0.1%", "tolerated rejected rows: a count (100) or a percentage (0.1%)");
+        str("thresholds.max_source_drift", "1%", "tolerated change of the live table while a build reads it (rows "
+                + "inserted or deleted meanwhile): a count or a percentage of the rows read");
 
         integer("warmup.max_queries", "500", "stop warming after this many simulated queries");
         integer("warmup.window", "50", "queries per window when testing whether p99 has settled");

@@ -14,9 +14,12 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
 
     public enum Naming { TIMESTAMP, ALTERNATE }
 
+    /** How recallctl finds the Redis master: one server, through Sentinel, or a Redis Cluster. */
+    public enum RedisMode { STANDALONE, SENTINEL, CLUSTER }
+
     public record Source(String jdbcUrl, String user, Secret password, String table, String idColumn,
                          String vectorColumn, Encoding encoding, int dimension, String where, boolean normalize,
-                         int fetchSize, int connectTimeoutMs) {
+                         int fetchSize, int connectTimeoutMs, String caFile) {
     }
 
     public record Milvus(String writeUri, String readUri, Secret token, String database, boolean tls, String caFile,
@@ -24,8 +27,15 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
                          int loadTimeoutS) {
     }
 
+    /**
+     * {@code url} is used in mode standalone; {@code sentinels} + {@code masterName} (+ the sentinels' own
+     * credentials) in mode sentinel; {@code nodes} in mode cluster. {@code user}/{@code password} are the data
+     * nodes' credentials in every mode; {@code tls} is on for a rediss:// URL or {@code redis.tls}.
+     */
     public record Redis(String url, String user, Secret password, int timeoutMs, String keyPrefix, String currentKey,
-                        String buildingKey) {
+                        String buildingKey, RedisMode mode, List<HostPort> sentinels, String masterName,
+                        String sentinelUser, Secret sentinelPassword, List<HostPort> nodes, boolean tls, String caFile,
+                        int failoverWaitMs) {
     }
 
     public record Collection(String baseName, Naming naming, int partitions, Metric metric, String idField,
@@ -39,7 +49,8 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     }
 
     public record Thresholds(long minRows, OptionalLong maxShrinkRows, OptionalDouble maxShrinkPct,
-                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows) {
+                             OptionalLong maxGrowthRows, OptionalDouble maxGrowthPct, Tolerance maxBadRows,
+                             Tolerance maxSourceDrift) {
     }
 
     public record Warmup(int maxQueries, int window, double settlePct, int timeoutS) {

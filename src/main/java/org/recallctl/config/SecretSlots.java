@@ -41,6 +41,8 @@ public final class SecretSlots {
             new Slot("milvus.token", "milvus.token_file", Kind.VALUE, c -> c.milvus().token().reveal()),
             new Slot("redis.password", "redis.password_file", Kind.VALUE, c -> c.redis().password().reveal()),
             new Slot("redis.url", null, Kind.URL_CREDENTIALS, c -> c.redis().url()),
+            new Slot("redis.sentinel_password", "redis.sentinel_password_file", Kind.VALUE,
+                    c -> c.redis().sentinelPassword().reveal()),
             new Slot("alert.webhook_url", "alert.webhook_url_file", Kind.SECRET_URL, c -> c.alert().webhookUrl().reveal()),
             new Slot("build.import.s3.access_key", "build.import.s3.access_key_file", Kind.VALUE,
                     c -> c.build().imports().s3().accessKey().reveal()),

@@ -44,6 +44,7 @@ final class BuildPipeline {
     private final RejectLedger ledger;
     private final BuildListener listener;
     private final long expectedRows;
+    private final String idColumn;
 
     private final BlockingQueue<Batch> queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -63,11 +64,13 @@ final class BuildPipeline {
         this.ledger = ledger;
         this.listener = listener;
         this.expectedRows = expectedRows;
+        this.idColumn = cfg.source().idColumn();
         this.queue = new ArrayBlockingQueue<>(build.queueBatches());
     }
 
     /** Streams every key range through the sink; returns when all batches are written, or throws the first failure. */
     void run() {
+        rejectUnusableIds();
         var bounds = source.idBounds();
         if (bounds.isEmpty()) {
             return;
@@ -101,7 +104,27 @@ final class BuildPipeline {
         }
     }
 
+    /**
+     * Rows whose id is NULL or beyond int64 cannot be streamed by id range nor stored under an int64 key: they
+     * are counted as read and rejected (null_id, id_range), against thresholds.max_bad_rows like any bad row.
+     */
+    private void rejectUnusableIds() {
+        ItemSource.UnusableIds u = source.unusableIds(5);
+        if (u.total() == 0) {
+            return;
+        }
+        stats.read.addAndGet(u.total());
+        ledger.rejectUnpartitioned(RejectReason.NULL_ID, u.nullIds(), List.of("null id: " + u.nullIds()
+                + " row(s) have NULL in source column " + idColumn + " (no primary key; fix them or exclude them with source.where)"));
+        List<String> examples = new ArrayList<>();
+        for (String id : u.outOfRangeSample()) {
+            examples.add("id out of range: " + id + " does not fit Milvus's int64 primary key (max " + Long.MAX_VALUE + ")");
+        }
+        ledger.rejectUnpartitioned(RejectReason.ID_RANGE, u.outOfRange(), examples);
+    }
+
     private void read(KeyRange range) {
+        long[] readHere = new long[partitions];
         PartitionBatcher batcher = new PartitionBatcher(partitions, build.batchRows(), build.batchBytes(),
                 OPEN_BATCHES_BUDGET_BYTES / build.readers());
         long[] last = {Long.MIN_VALUE, 0}; // last id, and whether one was seen (1)
@@ -113,6 +136,7 @@ final class BuildPipeline {
                 throw new Cancelled();
             }
             stats.read.incrementAndGet();
+            readHere[Partitions.indexOf(row.id(), partitions)]++;
             boolean duplicate = last[1] == 1 && last[0] == row.id();
             last[0] = row.id();
             last[1] = 1;
@@ -137,6 +161,9 @@ final class BuildPipeline {
         });
         for (Batch b : batcher.drain()) {
             put(b);
+        }
+        for (int p = 0; p < partitions; p++) {
+            stats.readByPartition.add(p, readHere[p]);
         }
     }
 

@@ -15,12 +15,19 @@ import org.recallctl.milvus.IndexInfo;
  * @param rejectedByPartition rejected rows per partition index (id mod P), for per-partition reconciliation
  * @param writtenByPartition  inserted rows per partition index
  * @param phaseSeconds        wall time per phase: read, decode, insert, flush, index
+ * @param readByPartition     rows streamed per partition index: what the post-build check reconciles against
+ *                            (sourceRows also counts the rows with a NULL or out-of-range id, which have none)
  */
 public record BuildResult(String collection, long sourceRows, long written, long rejected,
                           Map<String, Long> rejectedByReason, List<RejectedRow> rejectedSample,
                           Map<Integer, Long> rejectedByPartition, Map<Integer, Long> writtenByPartition,
-                          double seconds, Map<String, Double> phaseSeconds, IndexInfo index) {
+                          double seconds, Map<String, Double> phaseSeconds, IndexInfo index,
+                          Map<Integer, Long> readByPartition) {
 
-    public record RejectedRow(long id, String reason) {
+    /** One rejected row for the report; {@code id} is null when the row has no usable id (null_id, id_range). */
+    public record RejectedRow(Long id, String reason) {
+        public RejectedRow(long id, String reason) {
+            this(Long.valueOf(id), reason);
+        }
     }
 }

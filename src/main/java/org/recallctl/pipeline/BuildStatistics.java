@@ -27,13 +27,17 @@ final class BuildStatistics {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
+    /** Rows read from the source: streamed, plus those counted but not streamed (NULL or out-of-range id). */
     final AtomicLong read = new AtomicLong();
+    /** Rows streamed per partition: what the post-build check reconciles the collection against. */
+    final PartitionCounts readByPartition;
     final PartitionCounts written;
     private final EnumMap<Work, LongAdder> nanos = new EnumMap<>(Work.class);
     private final LongAdder cpuNanos = new LongAdder();
 
     BuildStatistics(int partitions) {
         this.written = new PartitionCounts(partitions);
+        this.readByPartition = new PartitionCounts(partitions);
         for (Work w : Work.values()) {
             nanos.put(w, new LongAdder());
         }

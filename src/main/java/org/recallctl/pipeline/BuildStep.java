@@ -128,7 +128,8 @@ public final class BuildStep {
         double total = BuildStatistics.secs(System.nanoTime() - t0);
         all.put("total", total);
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
-                ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index);
+                ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index,
+                stats.readByPartition.toMap());
     }
 
     /**

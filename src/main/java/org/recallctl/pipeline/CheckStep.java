@@ -44,8 +44,13 @@ public final class CheckStep {
     }
 
     /** What the post-build check saw and decided. */
+    /**
+     * What the post-build check saw and decided; {@code drift} is how far the live table moved from what the
+     * build read (null for a standalone check, which has no read counts).
+     */
     public record After(String collection, long builtRows, Long servingRows, Reconciliation.Result reconciliation,
-                        CountCheck.Verdict verdict, IndexInfo index, LoadInfo load, List<String> problems) {
+                        CountCheck.Verdict verdict, IndexInfo index, LoadInfo load, List<String> problems,
+                        SourceDrift drift) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -85,19 +90,35 @@ public final class CheckStep {
     }
 
     /**
-     * Evaluates a built collection without throwing.
+     * Evaluates a built collection without throwing, standalone: the source as it is now stands in for what was
+     * read, and rejects per partition are unknown.
      *
-     * @param sourceRows          S as the build read it (or counted now, standalone)
-     * @param rejected            rows the build rejected
-     * @param rejectedByPartition per partition, or null when only the total is known (standalone check)
+     * @param sourceRows          S counted now
+     * @param rejected            rows the build rejected (the operator says how many)
+     * @param rejectedByPartition per partition, or null when only the total is known
      * @param serving             the collection serving when the run started (for the N vs C thresholds)
      */
     public After evaluateAfter(String collection, long sourceRows, long rejected, Map<Integer, Long> rejectedByPartition,
                                Optional<String> serving) {
+        return evaluate(collection, sourceRows, rejected, rejectedByPartition, null, serving);
+    }
+
+    /**
+     * Evaluates the collection a build just wrote, exactly against what that build read (in total and per
+     * partition), and separately how far the live table has moved since ({@link SourceDrift}, within
+     * thresholds.max_source_drift): inserts into a live catalogue during the build are not a failure.
+     */
+    public After evaluateAfter(BuildResult built, Optional<String> serving) {
+        return evaluate(built.collection(), built.sourceRows(), built.rejected(), built.rejectedByPartition(),
+                built.readByPartition(), serving);
+    }
+
+    private After evaluate(String collection, long sourceRows, long rejected, Map<Integer, Long> rejectedByPartition,
+                           Map<Integer, Long> readByPartition, Optional<String> serving) {
         List<String> problems = new ArrayList<>();
         if (!milvus.hasCollection(collection)) {
             problems.add("collection '" + collection + "' does not exist in Milvus");
-            return new After(collection, 0, null, null, null, IndexInfo.NONE, new LoadInfo("NotExist", 0), problems);
+            return new After(collection, 0, null, null, null, IndexInfo.NONE, new LoadInfo("NotExist", 0), problems, null);
         }
         // the collection's own partition count (build --partitions may differ from collection.partitions)
         int p = milvus.layout(collection).partitions().size();
@@ -106,9 +127,18 @@ public final class CheckStep {
         for (int i = 0; i < p; i++) {
             built.put(i, milvus.partitionRowCount(collection, Partitions.name(i)));
         }
-        Map<Integer, Long> src = source.countByPartition(p);
-        Reconciliation.Result rec = Reconciliation.reconcile(collection, p, sourceRows, rejected, n, src,
-                rejectedByPartition, built);
+        Map<Integer, Long> live = source.countByPartition(p);
+        SourceDrift drift = null;
+        if (readByPartition != null) {
+            drift = SourceDrift.measure(sourceRows, readByPartition, source.count(), live, cfg.thresholds().maxSourceDrift());
+            if (!drift.ok()) {
+                problems.add(drift.problem());
+            } else if (drift.rows() > 0) {
+                log.info("%s", drift.describe());
+            }
+        }
+        Reconciliation.Result rec = Reconciliation.reconcile(collection, p, sourceRows, rejected, n,
+                readByPartition != null ? readByPartition : live, rejectedByPartition, built);
         problems.addAll(rec.mismatches());
         List<String> notes = new ArrayList<>();
         OptionalLong c = serving.filter(s -> !s.equals(collection)).isPresent() ? servingCount(serving, notes)
@@ -118,13 +148,22 @@ public final class CheckStep {
         Servable.Readiness ready = Servable.of(milvus, cfg, collection);
         problems.addAll(ready.problems());
         return new After(collection, n, c.isPresent() ? c.getAsLong() : null, rec, v, ready.index(), ready.load(),
-                List.copyOf(problems));
+                List.copyOf(problems), drift);
     }
 
-    /** The post-build check: refuses with exit 3 naming every mismatch. */
+    /** The standalone post-build check: refuses with exit 3 naming every mismatch. */
     public After after(String collection, long sourceRows, long rejected, Map<Integer, Long> rejectedByPartition,
                        Optional<String> serving) {
-        After a = evaluateAfter(collection, sourceRows, rejected, rejectedByPartition, serving);
+        return refuseUnless(evaluateAfter(collection, sourceRows, rejected, rejectedByPartition, serving));
+    }
+
+    /** The post-build check of a build just done (see {@link #evaluateAfter(BuildResult, Optional)}); exit 3 naming every problem. */
+    public After after(BuildResult built, Optional<String> serving) {
+        return refuseUnless(evaluateAfter(built, serving));
+    }
+
+    private static After refuseUnless(After a) {
+        String collection = a.collection();
         if (!a.ok()) {
             throw new CheckRefusedException("post-build check of " + collection + " refused: "
                     + String.join("; ", a.problems()));

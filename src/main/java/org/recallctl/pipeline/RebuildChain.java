@@ -243,12 +243,13 @@ public final class RebuildChain {
         });
 
         run.perform("check_built", step -> {
-            CheckStep.After after = checks.after(target, built.sourceRows(), built.rejected(),
-                    built.rejectedByPartition(), expected);
+            CheckStep.After after = checks.after(built, expected);
             step.put("built_rows", after.builtRows()).put("partitions", after.reconciliation().partitions())
+                    .put("source_drift", after.drift())
                     .put("verdict", after.verdict().summary()).put("index_state", after.index().state())
                     .put("load_state", after.load().state());
             report.count("built_rows", after.builtRows());
+            report.count("source_drift_rows", after.drift().rows());
         });
 
         hooks.beforeSwitch(target);

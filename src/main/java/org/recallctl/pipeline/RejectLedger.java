@@ -25,6 +25,8 @@ final class RejectLedger {
     private final LongSupplier rowsKnown;
     private final AtomicLongArray byReason = new AtomicLongArray(RejectReason.values().length);
     private final PartitionCounts byPartition;
+    /** Rows that belong to no partition (a NULL or out-of-range id). */
+    private final java.util.concurrent.atomic.AtomicLong unpartitioned = new java.util.concurrent.atomic.AtomicLong();
     private final List<BuildResult.RejectedRow> sample = new ArrayList<>();
 
     /** @param rowsKnown the larger of the source count and the rows read so far (the early limit's base) */
@@ -38,7 +40,8 @@ final class RejectLedger {
     /** Records one bad row; throws CheckRefusedException once the rejections pass the limit. */
     void reject(long id, int partition, RejectReason reason, String message) {
         byReason.incrementAndGet(reason.ordinal());
-        long n = byPartition.add(partition, 1);
+        byPartition.add(partition, 1);
+        long n = total();
         synchronized (sample) {
             if (sample.size() < SAMPLE_MAX) {
                 sample.add(new BuildResult.RejectedRow(id, message));
@@ -50,8 +53,31 @@ final class RejectLedger {
         }
     }
 
+    /**
+     * Records {@code n} bad rows that have no partition (their id is NULL or beyond int64), with up to a few
+     * sample messages (each sampled with a null id); throws CheckRefusedException once over the limit.
+     */
+    void rejectUnpartitioned(RejectReason reason, long n, List<String> messages) {
+        if (n <= 0) {
+            return;
+        }
+        byReason.addAndGet(reason.ordinal(), n);
+        unpartitioned.addAndGet(n);
+        synchronized (sample) {
+            for (String m : messages) {
+                if (sample.size() < SAMPLE_MAX) {
+                    sample.add(new BuildResult.RejectedRow(null, m));
+                }
+            }
+        }
+        long rows = rowsKnown.getAsLong();
+        if (total() > tolerance.limitFor(rows)) {
+            check(rows, false);
+        }
+    }
+
     long total() {
-        return byPartition.total();
+        return byPartition.total() + unpartitioned.get();
     }
 
     PartitionCounts byPartition() {
@@ -80,7 +106,8 @@ final class RejectLedger {
 
     List<BuildResult.RejectedRow> sample() {
         synchronized (sample) {
-            return sample.stream().sorted(Comparator.comparingLong(BuildResult.RejectedRow::id)).toList();
+            return sample.stream().sorted(Comparator.comparing(BuildResult.RejectedRow::id,
+                    Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
         }
     }
 
@@ -95,7 +122,8 @@ final class RejectLedger {
                 .collect(Collectors.joining(", "));
         String ids;
         synchronized (sample) {
-            ids = sample.stream().limit(5).map(r -> r.id() + " (" + r.reason() + ")").collect(Collectors.joining("; "));
+            ids = sample.stream().limit(5).map(r -> (r.id() == null ? "" : r.id() + " ") + "(" + r.reason() + ")")
+                    .collect(Collectors.joining("; "));
         }
         throw new CheckRefusedException((finalCheck ? "" : "at least ") + n + " bad rows rejected (" + reasons
                 + ") of " + rows + " source rows, over thresholds.max_bad_rows=" + tolerance + " (limit " + limit

@@ -13,6 +13,10 @@ public enum RejectReason {
     DUPLICATE_ID("duplicate_id", "duplicate id"),
     NULL_VECTOR("null_vector", "null vector"),
     BAD_SCALAR("bad_scalar", "bad scalar"),
+    /** The id column is NULL: no primary key, no partition (such rows are counted, not streamed). */
+    NULL_ID("null_id", "null id"),
+    /** The id does not fit Milvus's int64 primary key (BIGINT UNSIGNED above 2^63-1). */
+    ID_RANGE("id_range", "id out of range"),
     /** Anything else the codec could not read (a catch-all, so it matches no prefix). */
     MALFORMED("malformed", null);
 

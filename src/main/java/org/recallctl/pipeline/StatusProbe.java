@@ -41,7 +41,7 @@ public final class StatusProbe {
             pointer = redis.read();
             endpoints.add(new StatusReport.Endpoint("redis", redis.url(), true, "ok"));
         } catch (RuntimeException e) {
-            endpoints.add(new StatusReport.Endpoint("redis", Redactor.withoutCredentials(config.redis().url()), false,
+            endpoints.add(new StatusReport.Endpoint("redis", RedisPointerStore.endpoint(config.redis()), false,
                     e.getMessage()));
             problems.add(e.getMessage());
         }

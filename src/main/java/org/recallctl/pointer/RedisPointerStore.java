@@ -2,7 +2,6 @@ package org.recallctl.pointer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -10,15 +9,12 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.recallctl.config.RecallConfig;
-import org.recallctl.error.DependencyException;
 import org.recallctl.error.LockHeldException;
 import org.recallctl.error.LockLostException;
 import org.recallctl.error.PointerMovedException;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.output.Json;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -85,43 +81,41 @@ public final class RedisPointerStore implements AutoCloseable {
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end
             """;
 
-    private final RedisClient client;
+    private final UnifiedJedis client;
     private final PointerKeys keys;
     private final String url;
+    private final RecallConfig.Redis settings;
 
-    private RedisPointerStore(RedisClient client, PointerKeys keys, String url) {
+    private RedisPointerStore(UnifiedJedis client, PointerKeys keys, String url, RecallConfig.Redis settings) {
         this.client = client;
         this.keys = keys;
         this.url = url;
+        this.settings = settings;
     }
 
+    /** Connects in the configured topology (redis.mode) and checks the connection with a PING. */
     public static RedisPointerStore connect(RecallConfig config) {
         var r = config.redis();
-        URI uri = URI.create(r.url());
-        String display = uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
-        var cc = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(r.timeoutMs()).socketTimeoutMillis(r.timeoutMs())
-                .ssl("rediss".equals(uri.getScheme())).clientName("recallctl");
-        if (!r.user().isEmpty()) {
-            cc.user(r.user());
+        String display = RedisConnector.describe(r);
+        UnifiedJedis client;
+        try {
+            client = RedisConnector.open(r);
+        } catch (RuntimeException e) {
+            throw RedisErrors.translate(e, display, "connect", r);
         }
-        if (r.password().isSet()) {
-            cc.password(r.password().reveal());
+        RedisPointerStore store = new RedisPointerStore(client, PointerKeys.of(config), display, r);
+        try {
+            store.ping();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                cc.database(Integer.parseInt(path.substring(1)));
-            } catch (NumberFormatException e) {
-                throw new org.recallctl.error.ConfigException("redis.url: '" + path.substring(1) + "' is not a database number");
-            }
-        }
-        RedisClient client = RedisClient.builder()
-                .hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()))
-                .clientConfig(cc.build()).build();
-        RedisPointerStore store = new RedisPointerStore(client, PointerKeys.of(config), display);
-        store.ping();
         return store;
+    }
+
+    /** The Redis endpoint as status and errors name it, without connecting (no credentials in it). */
+    public static String endpoint(RecallConfig.Redis r) {
+        return RedisConnector.describe(r);
     }
 
     public PointerKeys keys() {
@@ -138,15 +132,7 @@ public final class RedisPointerStore implements AutoCloseable {
         } catch (RecallctlException e) {
             throw e;
         } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            Throwable c = e.getCause();
-            if (c != null && c.getMessage() != null && !m.contains(c.getMessage())) {
-                m += ": " + c.getMessage();
-            }
-            boolean auth = m.contains("NOAUTH") || m.contains("WRONGPASS");
-            throw new DependencyException("redis", (auth ? "Redis at " + url + " refused authentication ("
-                    + what + "): " + m + "; check redis.user / RECALLCTL_REDIS_PASSWORD"
-                    : "Redis unreachable at " + url + " (" + what + "): " + m), e);
+            throw RedisErrors.translate(e, url, what, settings);
         }
     }
 

@@ -55,7 +55,7 @@ public final class Connections implements AutoCloseable {
     public RedisPointerStore pointers(RecallConfig cfg) {
         var r = cfg.redis();
         // the store binds the pipeline's key names, so the pipeline is part of the key
-        return get(List.of("redis", r.toString(), r.password().reveal(), cfg.pipeline()),
+        return get(List.of("redis", r.toString(), r.password().reveal(), r.sentinelPassword().reveal(), cfg.pipeline()),
                 () -> RedisPointerStore.connect(cfg));
     }
 

@@ -19,6 +19,8 @@ import org.recallctl.config.Redactor;
 import org.recallctl.config.ScalarField;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.RecallctlException;
+import org.recallctl.tls.PemTrust;
+import org.recallctl.tls.TlsProblem;
 
 /**
  * The item table in MySQL/MariaDB over Connector/J with a small HikariCP pool (one connection per parallel
@@ -32,6 +34,8 @@ public final class MysqlItemSource implements ItemSource {
     private final String vector;
     private final List<String> scalarColumns;
     private final String where;
+    /** Ids a Milvus int64 primary key can hold; NULL is not BETWEEN anything, so it is excluded too. */
+    private final String int64Id;
 
     private MysqlItemSource(HikariDataSource pool, RecallConfig config) {
         this.pool = pool;
@@ -45,6 +49,7 @@ public final class MysqlItemSource implements ItemSource {
         }
         this.scalarColumns = List.copyOf(cols);
         this.where = cfg.where().isBlank() ? "" : "(" + cfg.where() + ")";
+        this.int64Id = id + " BETWEEN " + Long.MIN_VALUE + " AND " + Long.MAX_VALUE;
     }
 
     /** Opens the pool (failing fast when MySQL is unreachable) with room for {@code connections} readers. */
@@ -65,10 +70,29 @@ public final class MysqlItemSource implements ItemSource {
         hc.addDataSourceProperty("useCursorFetch", "true");
         hc.addDataSourceProperty("rewriteBatchedStatements", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        verifiedTls(s, hc);
         try {
             return new MysqlItemSource(new HikariDataSource(hc), config);
         } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
             throw failure(s.jdbcUrl(), "connect", e);
+        }
+    }
+
+    /**
+     * source.ca_file: Connector/J takes a trust store, not a PEM file, so the CA goes into a private temporary
+     * PKCS12 store; sslMode defaults to VERIFY_IDENTITY (the CA signed it and it is for this host name).
+     */
+    private static void verifiedTls(RecallConfig.Source s, HikariConfig hc) {
+        if (s.caFile().isEmpty()) {
+            return;
+        }
+        PemTrust trust = PemTrust.load(s.caFile(), "source.ca_file");
+        hc.addDataSourceProperty("trustCertificateKeyStoreUrl", trust.writeStore().toUri().toString());
+        hc.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
+        hc.addDataSourceProperty("trustCertificateKeyStorePassword", PemTrust.storePassword());
+        hc.addDataSourceProperty("fallbackToSystemTrustStore", "false");
+        if (!s.jdbcUrl().matches("(?i).*[?&]sslMode=.*")) {
+            hc.addDataSourceProperty("sslMode", "VERIFY_IDENTITY");
         }
     }
 
@@ -83,9 +107,18 @@ public final class MysqlItemSource implements ItemSource {
         }
         m = m.replaceAll("\\s+", " ").trim();
         String where = hostOf(url);
+        Optional<String> tls = TlsProblem.of(e);
+        if (tls.isPresent()) {
+            return new DependencyException("mysql", "MySQL at " + where + ": TLS certificate problem (" + what + "): "
+                    + tls.get() + "; check source.ca_file and that source.jdbc_url uses a host name the certificate names", e);
+        }
         if (m.contains("Access denied")) {
             return new DependencyException("mysql", "MySQL at " + where + " refused the login (" + what + "): " + m
                     + "; check source.user and RECALLCTL_SOURCE_PASSWORD / source.password_file", e);
+        }
+        if (e instanceof java.sql.SQLDataException || m.contains("out of range") || m.contains("outside of valid range")) {
+            return new DependencyException("mysql", "MySQL at " + where + " returned a value recallctl cannot read ("
+                    + what + "): " + m, e);
         }
         if (e instanceof SQLSyntaxErrorException || m.contains("doesn't exist") || m.contains("Unknown column")) {
             return new DependencyException("mysql", "MySQL at " + where + ": " + m + " (" + what
@@ -142,7 +175,7 @@ public final class MysqlItemSource implements ItemSource {
     public Optional<long[]> idBounds() {
         return withConnection("read the id range of " + cfg.table(), c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT MIN(" + id + "), MAX(" + id + ") FROM " + table + selected(""))) {
+                    "SELECT MIN(" + id + "), MAX(" + id + ") FROM " + table + selected(int64Id))) {
                 rs.next();
                 long min = rs.getLong(1);
                 if (rs.wasNull()) {
@@ -163,7 +196,7 @@ public final class MysqlItemSource implements ItemSource {
                 out.put(i, 0L);
             }
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT " + p + " AS p, COUNT(*) FROM " + table + selected("") + " GROUP BY p")) {
+                    "SELECT " + p + " AS p, COUNT(*) FROM " + table + selected(int64Id) + " GROUP BY p")) {
                 while (rs.next()) {
                     out.put(rs.getInt(1), rs.getLong(2));
                 }
@@ -173,11 +206,44 @@ public final class MysqlItemSource implements ItemSource {
     }
 
     @Override
+    public UnusableIds unusableIds(int sample) {
+        return withConnection("count rows whose id is NULL or beyond int64", c -> {
+            long nulls;
+            long outside;
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT SUM(" + id + " IS NULL), "
+                    + "SUM(NOT (" + int64Id + ")) FROM " + table + selected(""))) {
+                rs.next();
+                nulls = rs.getLong(1);
+                outside = rs.getLong(2);
+            }
+            List<String> examples = new ArrayList<>();
+            if (outside > 0 && sample > 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT CAST(" + id + " AS CHAR) FROM " + table
+                        + selected("NOT (" + int64Id + ")") + " ORDER BY " + id + " LIMIT ?")) {
+                    ps.setInt(1, sample);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            examples.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return new UnusableIds(nulls, outside, List.copyOf(examples));
+        });
+    }
+
+    @Override
     public void stream(KeyRange range, RowSink sink) {
         StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(vector);
         scalarColumns.forEach(col -> sql.append(", ").append(col));
         sql.append(" FROM ").append(table).append(selected(id + " BETWEEN ? AND ?")).append(" ORDER BY ").append(id);
         withConnection("read rows " + range.from() + ".." + range.to(), c -> {
+            // one snapshot per reader: its rows are the table as of its start, whatever is inserted meanwhile, so
+            // the counts it reports are exactly what it read (InnoDB/MariaDB; MyISAM ignores it)
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+            }
             try (PreparedStatement ps = c.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
                     ResultSet.CONCUR_READ_ONLY)) {
                 ps.setFetchSize(cfg.fetchSize());
@@ -195,6 +261,8 @@ public final class MysqlItemSource implements ItemSource {
                     }
                 }
             }
+            c.commit(); // ends the snapshot (on a failure the pool rolls back and restores autocommit)
+            c.setAutoCommit(true);
             return null;
         });
     }
@@ -217,7 +285,7 @@ public final class MysqlItemSource implements ItemSource {
         // a deterministic pseudo-random order that needs no full sort of the vectors: hash of id and seed
         return withConnection("sample ids", c -> {
             List<Long> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + id + " FROM " + table + selected("")
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + id + " FROM " + table + selected(int64Id)
                     + " ORDER BY CRC32(CONCAT(" + id + ", ':', ?)) LIMIT ?")) {
                 ps.setLong(1, seed);
                 ps.setInt(2, n);

@@ -177,6 +177,7 @@ class SecretsNeverLeaveIT {
         s.env.put("RECALLCTL_MILVUS_TOKEN", "root:" + s.secret("milvus.token"));
         s.env.put("RECALLCTL_ALERT_WEBHOOK_URL", webhook(s.secret("alert.webhook_url")));
         s.env.put("RECALLCTL_BUILD_IMPORT_S3_ACCESS_KEY", s.secret("build.import.s3.access_key"));
+        s.env.put("RECALLCTL_REDIS_SENTINEL_PASSWORD", s.secret("redis.sentinel_password"));
         s.env.put("RECALLCTL_BUILD_IMPORT_S3_SECRET_KEY", s.secret("build.import.s3.secret_key"));
         return s.written();
     }
@@ -188,6 +189,7 @@ class SecretsNeverLeaveIT {
         s.settings.put("redis.password_file", s.file("redis-pw", s.real("redis.password_file", redisPasswords[1])).toString());
         s.settings.put("milvus.token_file", s.file("milvus-token", s.secret("milvus.token_file")).toString());
         s.settings.put("alert.webhook_url_file", s.file("hook-url", webhook(s.secret("alert.webhook_url_file"))).toString());
+        s.settings.put("redis.sentinel_password_file", s.file("sentinel-pw", s.secret("redis.sentinel_password_file")).toString());
         s.settings.put("build.import.s3.access_key_file", s.file("s3-ak", s.secret("build.import.s3.access_key_file")).toString());
         s.settings.put("build.import.s3.secret_key_file", s.file("s3-sk", s.secret("build.import.s3.secret_key_file")).toString());
         return s.written();

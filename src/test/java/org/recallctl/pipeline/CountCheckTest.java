@@ -14,7 +14,8 @@ class CountCheckTest {
                 shrinkRows == null ? OptionalLong.empty() : OptionalLong.of(shrinkRows),
                 shrinkPct == null ? OptionalDouble.empty() : OptionalDouble.of(shrinkPct),
                 growthRows == null ? OptionalLong.empty() : OptionalLong.of(growthRows),
-                growthPct == null ? OptionalDouble.empty() : OptionalDouble.of(growthPct), Tolerance.parse("0", "x"));
+                growthPct == null ? OptionalDouble.empty() : OptionalDouble.of(growthPct), Tolerance.parse("0", "x"),
+                Tolerance.parse("0", "x"));
     }
 
     private static CountCheck.Verdict eval(RecallConfig.Thresholds t, long n, Long c) {

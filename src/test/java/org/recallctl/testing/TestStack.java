@@ -46,6 +46,39 @@ public final class TestStack {
         return new TestStack(dir, env);
     }
 
+    /**
+     * Starts an optional part of the stack ({@code sentinel}, {@code cluster} or {@code redis-tls}) with
+     * {@code bin/stack start} unless it runs already (a no-op then), and returns the stack as it is afterwards.
+     * bin/test stops what the tests started; {@code bin/stack down} stops everything.
+     */
+    public static TestStack with(String service) {
+        Path dir = stackDir();
+        String project = System.getenv("RECALLCTL_PROJECT_DIR");
+        Path script = (project == null ? Path.of("").toAbsolutePath() : Path.of(project)).resolve("bin/stack");
+        try {
+            Files.createDirectories(dir.resolve("logs"));
+            Path log = dir.resolve("logs/start-" + service + ".log");
+            ProcessBuilder pb = new ProcessBuilder(script.toString(), "start", service).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            pb.environment().put("RECALLCTL_STACK_DIR", dir.toString());
+            Process p = pb.start();
+            if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("bin/stack start " + service + " took over 5 minutes; see " + log);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("bin/stack start " + service + " failed (exit " + p.exitValue() + "): "
+                        + Files.readString(log));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return get();
+    }
+
     private static Path stackDir() {
         String explicit = System.getenv("RECALLCTL_STACK_DIR");
         if (explicit != null && !explicit.isBlank()) {
@@ -78,6 +111,35 @@ public final class TestStack {
 
     public int milvusPort() {
         return Integer.parseInt(get("MILVUS_PORT"));
+    }
+
+    private static String loopback(String ports) {
+        StringBuilder b = new StringBuilder();
+        for (String p : ports.split(",")) {
+            b.append(b.length() == 0 ? "" : ",").append("127.0.0.1:").append(p.trim());
+        }
+        return b.toString();
+    }
+
+    /** Config overrides for the stack's Sentinel setup (bin/stack start sentinel): master, replica, three sentinels. */
+    public Map<String, String> sentinelSettings() {
+        return Map.of("redis.mode", "sentinel", "redis.url", "", "redis.sentinels", loopback(get("SENTINEL_PORTS")),
+                "redis.master_name", get("SENTINEL_MASTER_NAME"), "redis.password_file",
+                get("REDIS_TOPOLOGY_PASSWORD_FILE"), "redis.sentinel_password_file", get("SENTINEL_PASSWORD_FILE"));
+    }
+
+    /** Config overrides for the stack's Redis Cluster (bin/stack start cluster); one seed node is enough. */
+    public Map<String, String> clusterSettings() {
+        return Map.of("redis.mode", "cluster", "redis.url", "", "redis.nodes", loopback(get("CLUSTER_PORTS")),
+                "redis.password_file", get("REDIS_TOPOLOGY_PASSWORD_FILE"));
+    }
+
+    public String redisTopologyPassword() {
+        try {
+            return Files.readString(Path.of(get("REDIS_TOPOLOGY_PASSWORD_FILE"))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String jdbcUrl() {

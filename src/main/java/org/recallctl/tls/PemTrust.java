@@ -1,0 +1,106 @@
+package org.recallctl.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.recallctl.error.ConfigException;
+
+/**
+ * Trust exactly the CA certificates of one PEM file (the {@code *.ca_file} settings), for the clients that want
+ * a trust store rather than a PEM path: jedis (an {@link SSLContext}) and Connector/J (a key store file).
+ */
+public final class PemTrust {
+    /** Not a secret: a trust store holds only public certificates, and the file is private to this process. */
+    static final String STORE_PASSWORD = "recallctl-trust";
+    private final KeyStore store;
+    private final Path pem;
+
+    private PemTrust(KeyStore store, Path pem) {
+        this.store = store;
+        this.pem = pem;
+    }
+
+    /** Reads every certificate in {@code pem}; {@code key} names the setting in errors (exit 2). */
+    public static PemTrust load(String pem, String key) {
+        Path file = Path.of(pem);
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(file)) {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw new ConfigException(key + ": cannot read CA file " + file + " (" + e.getClass().getSimpleName() + ")");
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(key + ": " + file + " is not a PEM certificate file (" + e.getMessage() + ")");
+        }
+        if (certs.isEmpty()) {
+            throw new ConfigException(key + ": " + file + " holds no certificate (expected PEM, -----BEGIN CERTIFICATE-----)");
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            return new PemTrust(ks, file);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a trust store in memory", e);
+        }
+    }
+
+    public Path pem() {
+        return pem;
+    }
+
+    /** A TLS context that trusts only these CAs. */
+    public SSLContext sslContext() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context", e);
+        }
+    }
+
+    /** Host-name verification on: a certificate for another name fails the handshake. */
+    public static SSLParameters verifyingHostName() {
+        SSLParameters p = new SSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        return p;
+    }
+
+    /**
+     * Writes these CAs as a PKCS12 trust store into a private temporary file (0600, removed when the JVM exits),
+     * for drivers that only take a trust store URL. Its password is {@link #STORE_PASSWORD}.
+     */
+    public Path writeStore() {
+        try {
+            Path file = Files.createTempFile("recallctl-trust-", ".p12",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            file.toFile().deleteOnExit();
+            try (OutputStream out = Files.newOutputStream(file)) {
+                store.store(out, STORE_PASSWORD.toCharArray());
+            }
+            return file;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write a trust store for " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static String storePassword() {
+        return STORE_PASSWORD;
+    }
+}

@@ -1,0 +1,85 @@
+package org.recallctl.tls;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+
+/**
+ * Recognises a failed TLS handshake anywhere in an exception's causes (drivers wrap it two or three times) and
+ * says in a few words what was wrong with the certificate, so the one-line error names the problem instead of
+ * "connection failed".
+ */
+public final class TlsProblem {
+    private TlsProblem() {
+    }
+
+    /** The certificate problem behind {@code t}, or empty when {@code t} is not a TLS failure. */
+    public static Optional<String> of(Throwable t) {
+        Throwable tls = null;
+        for (Throwable c : chain(t)) {
+            String m = String.valueOf(c.getMessage());
+            if (c instanceof SSLException || c instanceof java.security.cert.CertificateException
+                    || m.contains("PKIX path") || m.contains("identity check failed")
+                    || m.contains("identity verification failed")) {
+                tls = c;
+                if (describe(m) != null) {
+                    return Optional.of(describe(m));
+                }
+            }
+        }
+        return tls == null ? Optional.empty() : Optional.of("TLS handshake failed: " + clean(tls.getMessage()));
+    }
+
+    private static String describe(String m) {
+        if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")
+                || m.contains("does not chain with any of the trust anchors")) {
+            return "the server's certificate is not signed by a trusted CA (" + clean(m) + ")";
+        }
+        if (m.contains("No subject alternative") || m.contains("No name matching") || m.contains("identity check failed")
+                || m.contains("identity verification failed") || m.contains("does not match")) {
+            return "the server's certificate is not valid for this host name (" + clean(m).replaceAll("\\.$", "") + ")";
+        }
+        if (m.contains("certificate_expired") || m.contains("validity check failed") || m.contains("NotAfter")) {
+            return "the server's certificate has expired (" + clean(m) + ")";
+        }
+        if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
+            return "the server does not speak TLS on this port (" + clean(m) + ")";
+        }
+        return null;
+    }
+
+    private static String clean(String m) {
+        if (m == null) {
+            return "no detail";
+        }
+        // JSSE prefixes its messages with the exception class of a nested cause
+        return m.replaceAll("(?:[a-z]+\\.)+[A-Za-z]+Exception: ", "").replaceAll("\\s+", " ").trim();
+    }
+
+    /** {@code t}, its causes and their suppressed exceptions (jedis keeps per-address failures there), once each. */
+    public static List<Throwable> chain(Throwable t) {
+        Deque<Throwable> todo = new ArrayDeque<>();
+        Set<Throwable> seen = new HashSet<>();
+        List<Throwable> out = new ArrayList<>();
+        todo.add(t);
+        while (!todo.isEmpty()) {
+            Throwable c = todo.poll();
+            if (!seen.add(c)) {
+                continue;
+            }
+            out.add(c);
+            if (c.getCause() != null) {
+                todo.add(c.getCause());
+            }
+            for (Throwable s : c.getSuppressed()) {
+                todo.add(s);
+            }
+        }
+        return out;
+    }
+}
