@@ -167,6 +167,7 @@ function _complete_recallctl() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo" ];    then _picocli_recallctl; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} install-cds" ];    then _picocli_recallctl; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config show" ];    then _picocli_recallctl_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config validate" ];    then _picocli_recallctl_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} demo seed" ];    then _picocli_recallctl_demo; return $?; fi
@@ -185,13 +186,15 @@ function _complete_recallctl() {
   local cmds10=(shell)
   local cmds11=(config)
   local cmds12=(demo)
-  local cmds13=(config show)
-  local cmds14=(config validate)
-  local cmds15=(demo seed)
+  local cmds13=(install-cds)
+  local cmds14=(config show)
+  local cmds15=(config validate)
+  local cmds16=(demo seed)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_config_validate; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_recallctl_demo_seed; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_recallctl_config_validate; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_recallctl_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_recallctl_installcds; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_recallctl_demo; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_recallctl_config; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_recallctl_shell; return $?; fi
@@ -216,7 +219,7 @@ function _picocli_recallctl() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="status check build warmup switch rebuild rollback prune search bench shell config demo"
+  local commands="status check build warmup switch rebuild rollback prune search bench shell config demo install-cds"
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--set'"
 
@@ -844,6 +847,45 @@ function _picocli_recallctl_demo() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--set')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `install-cds` subcommand.
+function _picocli_recallctl_installcds() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--archive' '--config' '--set'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--archive')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames

@@ -57,8 +57,8 @@ public final class IndexSweep implements AutoCloseable {
         if (!changed.compareAndSet(true, false)) {
             return;
         }
-        // Ctrl-C interrupts the main thread, which then restores from close(): with the flag set, the SDK's retry
-        // sleep gives up at once ("Retry sleep interrupted"; seen on the real engine, whose release needed a retry)
+        // on Ctrl-C the operation runner interrupts the main thread, whose close() lands here: an interrupted
+        // thread fails every gRPC retry at once, so the restore runs with the flag cleared and sets it again
         boolean interrupted = Thread.interrupted();
         try {
             replace(original.type(), original.params());

@@ -18,4 +18,11 @@ public final class CommandLineFactory {
         cl.setParameterExceptionHandler(new UsageErrorReporter());
         return cl;
     }
+
+    /** The command model over discarded streams: for generating completions and man pages, and for tests. */
+    public static CommandLine detached() {
+        return create(new CliContext(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.util.HashMap<>(), null, false,
+                new org.recallctl.config.Redactor()));
+    }
 }

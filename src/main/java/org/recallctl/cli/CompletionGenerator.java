@@ -1,14 +1,9 @@
 package org.recallctl.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import org.recallctl.config.Redactor;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 
 /**
  * Writes the bash and zsh completion scripts from the live command model (run by the build, never by hand).
@@ -32,9 +27,6 @@ public final class CompletionGenerator {
     }
 
     static String script() {
-        CliContext ctx = new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                new HashMap<>(), null, false, new Redactor());
-        CommandLine cl = CommandLineFactory.create(ctx);
-        return AutoComplete.bash("recallctl", cl);
+        return AutoComplete.bash("recallctl", CommandLineFactory.detached());
     }
 }

@@ -55,6 +55,7 @@ public class PruneCommand implements Callable<Integer> {
         List<String> dropped = dryRun ? r.plan().drop() : r.outcome().dropped();
         r.plan().drop().forEach(c -> t.row(c, dryRun ? "drop" : dropped.contains(c) ? "dropped" : "not dropped"));
         r.outcome().skipped().forEach(s -> t.row(s, "skipped"));
+        r.outcome().failed().forEach(s -> t.row(s, "FAILED"));
         t.print(ctx.out());
         ctx.out().println(dryRun ? "dry run: nothing was changed" : "pruned: released " + r.outcome().released().size()
                 + ", dropped " + r.outcome().dropped().size());

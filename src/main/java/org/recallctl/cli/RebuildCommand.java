@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         + "check the built collection -> switch. Stops at the first failure with its exit code, cleans key2 and "
         + "the lock, and leaves key1 and the serving collection untouched."})
 public class RebuildCommand implements Callable<Integer> {
+    private static final int PLAN_VALUE_WIDTH = 80;
     private final CliContext ctx;
     @Mixin
     CommonOptions common;
@@ -61,7 +62,8 @@ public class RebuildCommand implements Callable<Integer> {
     }
 
     private void printPlan(RebuildChain.Plan p) {
-        Table t = new Table("PLAN", "VALUE");
+        // a key-value listing: values in one column, long verdicts folded (a REFUSE sentence can be 200 characters)
+        Table t = new Table("PLAN", "VALUE").leftAligned().wrap(1, PLAN_VALUE_WIDTH);
         t.row("pipeline", p.pipeline());
         t.row("serving (key1)", p.serving() == null ? "-" : p.serving());
         t.row("history", p.history().isEmpty() ? "-" : String.join(", ", p.history()));
@@ -72,6 +74,7 @@ public class RebuildCommand implements Callable<Integer> {
         t.row("rollback", p.rollbackGivenUp() ? "GIVEN UP until the switch completes (target is the rollback collection)"
                 : p.rollbackAfterSwitch() == null ? "none after the switch (first run)" : "to " + p.rollbackAfterSwitch() + " after the switch");
         t.row("retention drops", p.dropAfterSwitch().isEmpty() ? "nothing" : String.join(", ", p.dropAfterSwitch()));
+        p.notes().stream().filter(n -> n.startsWith("alias ")).forEach(n -> t.row("alias", n.substring("alias ".length())));
         t.row("lock", p.lockHolder() == null ? "free" : "HELD: " + p.lockHolder());
         t.print(ctx.out());
         ctx.out().println("dry run: nothing was changed");

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             ShellCommand.class,
             ConfigCommand.class,
             DemoCommand.class,
+            InstallCdsCommand.class,
         })
 public class RecallCtl implements Runnable {
     @Spec

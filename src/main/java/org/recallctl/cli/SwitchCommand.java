@@ -74,7 +74,8 @@ public class SwitchCommand implements Callable<Integer> {
             }
             var ret = r.retention();
             ctx.out().println("retention: kept " + ret.kept() + ", released " + ret.released() + ", dropped "
-                    + ret.dropped() + (ret.skipped().isEmpty() ? "" : ", skipped " + ret.skipped()));
+                    + ret.dropped() + (ret.skipped().isEmpty() ? "" : ", skipped " + ret.skipped())
+                    + (ret.failed().isEmpty() ? "" : ", FAILED " + ret.failed()));
         }
         r.warnings().forEach(w -> ctx.out().println("WARNING: " + w));
         ctx.out().flush();

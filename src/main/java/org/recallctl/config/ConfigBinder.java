@@ -96,8 +96,9 @@ final class ConfigBinder {
                                 secret("build.import.s3.access_key", "build.import.s3.access_key_file"),
                                 secret("build.import.s3.secret_key", "build.import.s3.secret_key_file"),
                                 bool("build.import.s3.path_style"))));
+        var metrics = new RecallConfig.Metrics(path("metrics.textfile"));
         return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
-                retention, alert, build);
+                retention, alert, build, metrics);
     }
 
     private RecallConfig.Redis redis(String pipeline) {

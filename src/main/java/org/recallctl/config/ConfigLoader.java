@@ -23,7 +23,7 @@ import org.recallctl.error.ConfigException;
 public final class ConfigLoader {
     /** RECALLCTL_ variables that are not config keys (the config path, the stack scripts' own settings). */
     private static final Set<String> NON_KEY_ENV = Set.of("RECALLCTL_CONFIG", "RECALLCTL_HOME", "RECALLCTL_PROJECT_DIR",
-            "RECALLCTL_HISTORY_FILE", "RECALLCTL_CDS_CREATE", "RECALLCTL_KEEP_STACK", "RECALLCTL_JAR");
+            "RECALLCTL_HISTORY_FILE", "RECALLCTL_CDS_DIR", "RECALLCTL_KEEP_STACK", "RECALLCTL_JAR");
     private static final List<String> NON_KEY_ENV_PREFIXES = List.of("RECALLCTL_STACK_", "RECALLCTL_IT_");
 
     private final ConfigSchema schema = ConfigSchema.get();

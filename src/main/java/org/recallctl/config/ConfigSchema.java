@@ -114,14 +114,17 @@ public final class ConfigSchema {
         str("warmup.settle_pct", "10", "p99 is settled when two windows differ by less than this %");
         integer("warmup.timeout_s", "300", "warm-up time budget");
 
-        integer("retention.keep", "2", "collections kept: the serving one plus keep-1 for rollback");
-        integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch");
+        integer("retention.keep", "2", "generations kept: the serving one plus keep-1 history entries for rollback (marked collections only)");
+        integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch; then the next run or prune releases it");
 
         secret("alert.webhook_url", "", "HTTP endpoint receiving a JSON POST on failure; empty = no alert. Secret "
                 + "(it usually carries a token): prefer RECALLCTL_ALERT_WEBHOOK_URL or alert.webhook_url_file");
         path("alert.webhook_url_file", "", "file holding the webhook URL");
         bool("alert.on_success", "false", "also alert on success");
         integer("alert.timeout_ms", "3000", "webhook timeout");
+
+        path("metrics.textfile", "", "Prometheus text file written after every mutating run, for node_exporter's "
+                + "textfile collector (a *.prom file in its directory); empty = no metrics");
 
         integer("build.batch_rows", "2000", "rows per insert request at most");
         str("build.batch_bytes", "16777216", "bytes per insert request at most (server limit 64 MiB)");

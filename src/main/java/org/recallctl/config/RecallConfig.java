@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 /** The whole, validated configuration. Immutable; built once by {@link ConfigLoader} and passed down. */
 public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis redis, Collection collection,
                            Index index, Search search, Thresholds thresholds, Warmup warmup, Retention retention,
-                           Alert alert, Build build) {
+                           Alert alert, Build build, Metrics metrics) {
 
     public enum Encoding { JSON, CSV, F32LE, BASE64 }
 
@@ -60,6 +60,10 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     }
 
     public record Alert(Secret webhookUrl, boolean onSuccess, int timeoutMs) {
+    }
+
+    /** @param textfile absolute path of the Prometheus textfile, or empty for none */
+    public record Metrics(String textfile) {
     }
 
     public record Build(int batchRows, long batchBytes, int readers, int writers, int queueBatches, int lockTtlS,

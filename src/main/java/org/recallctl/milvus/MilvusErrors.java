@@ -1,27 +1,50 @@
 package org.recallctl.milvus;
 
+import io.milvus.shaded.io.grpc.Status;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.RecallctlException;
 
 /**
  * Maps everything the SDK throws (its own exceptions and the raw, shaded gRPC ones it lets through) to one
- * {@link DependencyException} with a line an operator can act on.
+ * {@link DependencyException} with a line an operator can act on: which server, what we were doing, what happened
+ * in words ("no answer within 2.0 s", "connection refused"), and what to check. gRPC's own text
+ * ({@code DEADLINE_EXCEEDED: deadline exceeded after 1.994124276s. Name resolution delay ... [closed=[], open=[[
+ * wait_for_ready, ...}) and the SDK's retry bookkeeping stay in the cause, which {@code --verbose} prints.
  */
 final class MilvusErrors {
+    /** "CODE: description" as gRPC's StatusRuntimeException and the SDK's retry messages spell a status. */
+    private static final Pattern STATUS_TEXT = Pattern.compile(
+            "\\b(DEADLINE_EXCEEDED|UNAVAILABLE|CANCELLED|RESOURCE_EXHAUSTED|UNAUTHENTICATED|PERMISSION_DENIED|"
+                    + "INTERNAL|UNKNOWN|UNIMPLEMENTED|INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FAILED_PRECONDITION|"
+                    + "ABORTED|OUT_OF_RANGE|DATA_LOSS)\\b(?::\\s*(.*))?");
+    private static final Pattern WAITED = Pattern.compile("deadline exceeded after (-?[0-9.]+)s");
+    private static final Pattern RETRIES = Pattern.compile("Retry timeout: (\\d+)ms, maxRetry:(\\d+), retries: (\\d+)");
+
     private MilvusErrors() {
     }
 
     static RecallctlException translate(Throwable t, String uri, String what) {
+        return translate(t, uri, what, 0);
+    }
+
+    /**
+     * @param deadlineMs the deadline the call had (connect timeout, RPC or search deadline), for "no answer
+     *                   within N s"; 0 when unknown (then the time gRPC reports is used)
+     */
+    static RecallctlException translate(Throwable t, String uri, String what, long deadlineMs) {
         if (t instanceof RecallctlException re) {
             return re;
         }
-        String detail = rootMessage(t);
         if (isUnreachable(t)) {
-            return new DependencyException("milvus", "Milvus unreachable at " + uri + " (" + what + "): " + detail
-                    + "; is the server up? check milvus.write_uri / milvus.read_uri", t);
+            return new DependencyException("milvus", "Milvus unreachable at " + uri + " (" + what + "): "
+                    + unreachableReason(t, deadlineMs) + "; is it up? check milvus.write_uri / milvus.read_uri", t);
         }
+        String detail = plain(t);
         if (t instanceof MilvusClientException mce && mce.getErrorCode() == ErrorCode.COLLECTION_NOT_FOUND) {
             return new DependencyException("milvus", "Milvus at " + uri + ": " + what + ": collection not found ("
                     + detail + ")", t);
@@ -70,7 +93,81 @@ final class MilvusErrors {
         return false;
     }
 
-    private static String rootMessage(Throwable t) {
+    /** What happened, in words, for a server that did not answer; with the SDK's retries when it retried. */
+    static String unreachableReason(Throwable t, long deadlineMs) {
+        String all = chainText(t);
+        String code = null;
+        String description = "";
+        Status status = Status.fromThrowable(t);
+        if (status.getCode() != Status.Code.UNKNOWN || status.getDescription() != null) {
+            code = status.getCode().name();
+            description = status.getDescription() == null ? "" : status.getDescription();
+        }
+        Matcher m = STATUS_TEXT.matcher(all);
+        if ((code == null || "UNKNOWN".equals(code)) && m.find()) {
+            code = m.group(1);
+            description = m.group(2) == null ? "" : m.group(2);
+        }
+        String lower = (description + " " + all).toLowerCase(Locale.ROOT);
+        String reason;
+        if ("DEADLINE_EXCEEDED".equals(code) || lower.contains("waiting_for_connection")) {
+            reason = "no answer within " + seconds(deadlineMs, all);
+        } else if (lower.contains("connection refused")) {
+            reason = "connection refused";
+        } else if (lower.contains("keepalive failed")) {
+            reason = "the connection stopped answering (keepalive failed)";
+        } else if (lower.contains("channel closed") || lower.contains("network closed") || lower.contains("closedchannel")
+                || lower.contains("connection reset") || lower.contains("io exception")) {
+            reason = "the connection was closed";
+        } else if (code != null) {
+            reason = code.toLowerCase(Locale.ROOT).replace('_', ' ') + (description.isBlank() ? "" : ": " + firstClause(description));
+        } else {
+            reason = firstClause(plain(t));
+        }
+        Matcher r = RETRIES.matcher(all);
+        if (r.find()) {
+            int retries = Integer.parseInt(r.group(3));
+            reason += ", gave up after " + retries + (retries == 1 ? " retry" : " retries") + " in "
+                    + String.format(Locale.ROOT, "%.1f s", Long.parseLong(r.group(1)) / 1000.0);
+        }
+        return reason;
+    }
+
+    private static String seconds(long deadlineMs, String text) {
+        if (deadlineMs > 0) {
+            return String.format(Locale.ROOT, "%.1f s", deadlineMs / 1000.0);
+        }
+        Matcher w = WAITED.matcher(text);
+        if (w.find()) {
+            return String.format(Locale.ROOT, "%.1f s", Math.max(0, Double.parseDouble(w.group(1))));
+        }
+        return "the deadline";
+    }
+
+    /** gRPC descriptions carry "[closed=[], open=[[...]]]" state dumps and timing trivia after the first clause. */
+    private static String firstClause(String s) {
+        String one = s.replaceAll("\\s+", " ").trim();
+        int cut = one.length();
+        for (String stop : new String[] {" [", ". ", "; "}) {
+            int i = one.indexOf(stop);
+            if (i > 0 && i < cut) {
+                cut = i;
+            }
+        }
+        one = one.substring(0, cut);
+        return one.length() > 120 ? one.substring(0, 117) + "..." : one;
+    }
+
+    private static String chainText(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null && sb.length() < 4000; c = c.getCause() == c ? null : c.getCause()) {
+            sb.append(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage()).append(" | ");
+        }
+        return sb.toString();
+    }
+
+    /** A server's answer (not an outage): its message, once, on one line, without gRPC's state dumps. */
+    private static String plain(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
@@ -82,6 +179,8 @@ final class MilvusErrors {
         } else if (top != null && top.contains(m)) {
             m = top;
         }
-        return m.replaceAll("\\s+", " ").trim();
+        m = m.replaceAll("\\s+", " ").trim();
+        int dump = m.indexOf(" [closed=");
+        return dump > 0 ? m.substring(0, dump) : m;
     }
 }

@@ -111,7 +111,7 @@ public final class MilvusGateway implements AutoCloseable {
         try {
             client = new MilvusClientV2(connectConfig);
         } catch (RuntimeException e) {
-            throw MilvusErrors.translate(e, uri, "connect");
+            throw MilvusErrors.translate(e, uri, "connect", cfg.connectTimeoutMs());
         }
         client.retryConfig(RetryConfig.builder()
                 .maxRetryTimes(Math.max(1, cfg.maxRetries() + 1))
@@ -130,7 +130,7 @@ public final class MilvusGateway implements AutoCloseable {
         try {
             return op.get();
         } catch (RuntimeException e) {
-            throw MilvusErrors.translate(e, uri, what);
+            throw MilvusErrors.translate(e, uri, what, connectConfig.getRpcDeadlineMs());
         }
     }
 
@@ -583,9 +583,9 @@ public final class MilvusGateway implements AutoCloseable {
         String what = searchWhat(collection, partitions);
         try {
             return asyncSearch().search(searchReq(collection, partitions, vectorField, vectors, topK, params, filter,
-                    outputFields), deadlineMs, r -> hits(r, outputFields), t -> MilvusErrors.translate(t, uri, what));
+                    outputFields), deadlineMs, r -> hits(r, outputFields), t -> MilvusErrors.translate(t, uri, what, deadlineMs));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(MilvusErrors.translate(e, uri, what));
+            return CompletableFuture.failedFuture(MilvusErrors.translate(e, uri, what, deadlineMs));
         }
     }
 

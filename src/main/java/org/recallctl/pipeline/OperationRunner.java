@@ -55,7 +55,8 @@ public final class OperationRunner {
     }
 
     /**
-     * The observers of one run, in order: the report file (when asked), the alert, then any added ones. New
+     * The observers of one run, in order: the report file (when asked), the alert, the metrics textfile (when
+     * metrics.textfile is set), then any added ones. New
      * standard observers (run journal, metrics) are added here and nowhere else.
      */
     List<RunObserver> observers(Path reportFile) {
@@ -64,6 +65,9 @@ public final class OperationRunner {
             all.add(new RunReportWriter(reportFile, log));
         }
         all.add(new AlertObserver(cfg, log));
+        if (!cfg.metrics().textfile().isEmpty()) {
+            all.add(new MetricsObserver(Path.of(cfg.metrics().textfile()), log));
+        }
         all.addAll(extra);
         return all;
     }

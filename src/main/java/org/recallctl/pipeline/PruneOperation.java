@@ -37,14 +37,15 @@ public final class PruneOperation implements Operation<PruneOperation.Result> {
             return p;
         });
         if (dryRun) {
-            return new Result(true, plan, new Retention.Outcome(plan.kept(), List.of(), List.of(), plan.skipped()));
+            return new Result(true, plan, new Retention.Outcome(plan.kept(), List.of(), List.of(), plan.skipped(), List.of()));
         }
         Retention.Outcome outcome = run.step("prune", step -> {
             Retention.Outcome o = retention.apply(plan, run.pointers());
-            step.put("released", o.released()).put("dropped", o.dropped()).put("skipped", o.skipped());
+            step.put("released", o.released()).put("dropped", o.dropped()).put("skipped", o.skipped())
+                    .put("failed", o.failed());
             return o;
         });
-        outcome.skipped().stream().filter(s -> s.contains("failed")).forEach(s -> run.warn("prune skipped " + s));
+        outcome.failed().forEach(f -> run.warn("prune: " + f + "; the next run or prune retries"));
         if (!outcome.released().isEmpty()) {
             run.report().decide("released " + outcome.released());
         }

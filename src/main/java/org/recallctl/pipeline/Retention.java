@@ -3,11 +3,13 @@ package org.recallctl.pipeline;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.recallctl.config.RecallConfig;
+import org.recallctl.milvus.CollectionMark;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Log;
 import org.recallctl.pointer.RedisPointerStore;
@@ -29,17 +31,17 @@ public final class Retention {
         this.log = log;
     }
 
-    public record Outcome(List<String> kept, List<String> released, List<String> dropped, List<String> skipped) {
-        public static final Outcome NONE = new Outcome(List.of(), List.of(), List.of(), List.of());
+    /** {@code skipped}: left alone on purpose (alias, grace); {@code failed}: a release or drop that failed. */
+    public record Outcome(List<String> kept, List<String> released, List<String> dropped, List<String> skipped,
+                          List<String> failed) {
+        public static final Outcome NONE = new Outcome(List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
-    /** This pipeline's collections: name pattern first (cheap), then the mark (the truth). */
-    public List<String> ours(List<String> existing) {
-        List<String> out = new ArrayList<>();
+    /** This pipeline's collections with their marks, newest name first: name pattern (cheap), then the mark (the truth). */
+    public Map<String, CollectionMark> ours(List<String> existing) {
+        Map<String, CollectionMark> out = new LinkedHashMap<>();
         for (String c : new CollectionNaming(cfg.collection()).generations(existing)) {
-            if (milvus.mark(c).filter(m -> m.isOf(cfg.pipeline())).isPresent()) {
-                out.add(c);
-            }
+            milvus.mark(c).filter(m -> m.isOf(cfg.pipeline())).ifPresent(m -> out.put(c, m));
         }
         return out;
     }
@@ -49,8 +51,12 @@ public final class Retention {
      */
     public RetentionPlan plan(Optional<String> serving, Optional<String> building, List<String> history,
                               Map<String, Long> retiredAtMs, long nowMs, List<String> extra) {
-        List<String> ours = new ArrayList<>(ours(milvus.listCollections()));
+        Map<String, CollectionMark> marks = ours(milvus.listCollections());
+        List<String> ours = new ArrayList<>(marks.keySet());
         extra.stream().filter(e -> !ours.contains(e)).forEach(ours::add);
+        Map<String, Long> created = new HashMap<>();
+        marks.forEach((c, m) -> created.put(c, m.createdAt().toEpochMilli()));
+        extra.forEach(e -> created.put(e, nowMs));
         Map<String, List<String>> aliases = new HashMap<>();
         Set<String> loaded = new HashSet<>();
         for (String c : ours) {
@@ -66,7 +72,7 @@ public final class Retention {
             }
         }
         return RetentionPlan.of(new RetentionPlan.Inputs(ours, serving, building, history, aliases, loaded,
-                retiredAtMs, cfg.retention().keep(), cfg.retention().graceS() * 1000L, nowMs));
+                retiredAtMs, created, cfg.retention().keep(), cfg.retention().graceS() * 1000L, nowMs));
     }
 
     /** The plan for what the pointers say now. */
@@ -75,13 +81,13 @@ public final class Retention {
     }
 
     /**
-     * Carries the plan out. A failed release or drop is listed under skipped (the caller turns it into a
+     * Carries the plan out. A failed release or drop is listed under failed (the caller turns it into a
      * warning); the next run or prune retries.
      */
     public Outcome apply(RetentionPlan plan, RedisPointerStore pointers) {
         List<String> released = new ArrayList<>();
         List<String> dropped = new ArrayList<>();
-        List<String> skipped = new ArrayList<>(plan.skipped());
+        List<String> failed = new ArrayList<>();
         for (String c : plan.release()) {
             try {
                 milvus.release(c);
@@ -89,7 +95,7 @@ public final class Retention {
                 log.info("retention: released %s (stopped serving more than retention.grace_s = %d s ago; "
                         + "rollback loads it again)", c, cfg.retention().graceS());
             } catch (RuntimeException e) {
-                skipped.add(c + " (release failed: " + e.getMessage() + ")");
+                failed.add(c + " (release failed: " + e.getMessage() + ")");
             }
         }
         for (String c : plan.drop()) {
@@ -100,7 +106,7 @@ public final class Retention {
                 log.info("retention: released and dropped %s (not serving, not key2, not in the last %d generations)",
                         c, cfg.retention().keep());
             } catch (RuntimeException e) {
-                skipped.add(c + " (drop failed: " + e.getMessage() + ")");
+                failed.add(c + " (drop failed: " + e.getMessage() + ")");
             }
         }
         if (!dropped.isEmpty()) {
@@ -110,6 +116,6 @@ public final class Retention {
                 log.warn("retention: could not tidy %s: %s", pointers.keys().retired(), e.getMessage());
             }
         }
-        return new Outcome(plan.kept(), List.copyOf(released), List.copyOf(dropped), List.copyOf(skipped));
+        return new Outcome(plan.kept(), List.copyOf(released), List.copyOf(dropped), plan.skipped(), List.copyOf(failed));
     }
 }

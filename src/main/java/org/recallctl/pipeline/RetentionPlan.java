@@ -20,7 +20,9 @@ import java.util.Set;
  *     switch script records when). Until then it stays loaded, so a rollback within the grace is instant;
  *     after it, rollback loads it first.</li>
  * <li><b>Dropped</b>: every other marked collection (older generations that fell off history, leftovers of failed
- *     runs), unless a Milvus alias points at it (skipped, and said so).</li>
+ *     runs) once G seconds have passed since it stopped serving (or, never having served, since it was created),
+ *     unless a Milvus alias points at it (skipped, and said so). The grace also spares a collection built a
+ *     moment ago by hand that has not been switched to yet.</li>
  * </ul>
  */
 public record RetentionPlan(List<String> kept, List<String> release, List<String> drop, List<String> skipped) {
@@ -28,7 +30,7 @@ public record RetentionPlan(List<String> kept, List<String> release, List<String
     /** What was read from Redis and Milvus. */
     public record Inputs(List<String> ours, Optional<String> serving, Optional<String> building, List<String> history,
                          Map<String, List<String>> aliases, Set<String> loaded, Map<String, Long> retiredAtMs,
-                         int keep, long graceMs, long nowMs) {
+                         Map<String, Long> createdAtMs, int keep, long graceMs, long nowMs) {
     }
 
     public static RetentionPlan of(Inputs in) {
@@ -54,6 +56,12 @@ public record RetentionPlan(List<String> kept, List<String> release, List<String
         List<String> skipped = new ArrayList<>();
         for (String c : in.ours()) {
             if (kept.contains(c)) {
+                continue;
+            }
+            long since = in.retiredAtMs().getOrDefault(c, in.createdAtMs().getOrDefault(c, 0L));
+            if (in.nowMs() - since < in.graceMs()) {
+                skipped.add(c + " (within retention.grace_s of " + (in.retiredAtMs().containsKey(c) ? "retiring"
+                        : "its creation") + ")");
                 continue;
             }
             List<String> aliases = in.aliases().getOrDefault(c, List.of());

@@ -112,8 +112,7 @@ public final class SwitchStep {
             RetentionPlan plan = r.plan(Optional.of(target), pointers.building(), history, pointers.retired(),
                     System.currentTimeMillis(), List.of());
             retention = r.apply(plan, pointers);
-            retention.skipped().forEach(s -> w.accept("retention skipped " + s + "; the next run or 'recallctl "
-                    + "prune' retries"));
+            retention.failed().forEach(f -> w.accept("retention: " + f + "; the next run or 'recallctl prune' retries"));
         } catch (RuntimeException e) {
             w.accept("key1 was switched to " + target + ", but retention failed: " + e.getMessage()
                     + "; the next run or 'recallctl prune' retries");

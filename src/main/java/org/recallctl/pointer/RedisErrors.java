@@ -3,6 +3,7 @@ package org.recallctl.pointer;
 import java.util.Optional;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
+import org.recallctl.error.NetworkCause;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.tls.TlsProblem;
 
@@ -43,7 +44,10 @@ final class RedisErrors {
                     + "): no sentinel answered" + (e.getSuppressed().length > 0 ? " (" + message(e.getSuppressed()[0]) + ")"
                     : "") + "; check redis.sentinels", e);
         }
-        return new DependencyException("redis", "Redis unreachable at " + endpoint + " (" + what + "): " + m, e);
+        // jedis says "Failed to connect to 127.0.0.1:9." and keeps why (often as a suppressed exception)
+        String reason = NetworkCause.of(e);
+        return new DependencyException("redis", "Redis unreachable at " + endpoint + " (" + what + "): "
+                + (reason != null ? reason : m) + "; is it up? check " + addressKey(r), e);
     }
 
     private static String addressKey(RecallConfig.Redis r) {

@@ -18,6 +18,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.config.Redactor;
 import org.recallctl.config.ScalarField;
 import org.recallctl.error.DependencyException;
+import org.recallctl.error.NetworkCause;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.tls.PemTrust;
 import org.recallctl.tls.TlsProblem;
@@ -124,7 +125,11 @@ public final class MysqlItemSource implements ItemSource {
             return new DependencyException("mysql", "MySQL at " + where + ": " + m + " (" + what
                     + "); check source.table, source.id_column, source.vector_column and source.where", e);
         }
-        return new DependencyException("mysql", "MySQL unreachable at " + where + " (" + what + "): " + m, e);
+        // the driver's "Communications link failure The last packet sent successfully to the server was 0
+        // milliseconds ago..." says less than its cause; --verbose prints both
+        String reason = NetworkCause.of(e);
+        return new DependencyException("mysql", "MySQL unreachable at " + where + " (" + what + "): "
+                + (reason != null ? reason : m) + "; is it up? check source.jdbc_url", e);
     }
 
     /** host:port/db of the URL, for messages: never its credentials ({@code user:pw@}, {@code ?password=}). */

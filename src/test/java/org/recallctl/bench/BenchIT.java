@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -162,25 +163,46 @@ class BenchIT {
         assertThat(third.at("/ground_truth/checksum").asText()).isNotEqualTo(first.at("/ground_truth/checksum").asText());
     }
 
+    /** The sweep ends on nlist=16, not the original 32: a missing restore would leave 16 behind. */
+    private JsonNode sweepEndingOnAnotherNlist() throws Exception {
+        return json(bench("--collection", ivf, "--queries", "15", "--topk", "10", "--nlist", "8,16",
+                "--param", "nprobe=1,8,16", "--out", dir.resolve("nlist-" + System.nanoTime()).toString()));
+    }
+
     @Test
     @Tag("full-engine") // runs on milvus-lite and, in bin/test's second phase, on the real engine
     void nlistSweepRebuildsPerValueAndRestoresTheOriginalIndex() throws Exception {
-        JsonNode out = json(bench("--collection", ivf, "--queries", "15", "--topk", "10", "--nlist", "8,32",
-                "--param", "nprobe=1,8,32", "--out", dir.resolve("nlist").toString()));
+        JsonNode out = sweepEndingOnAnotherNlist();
         JsonNode rows = out.get("results");
-        // nlist=8: nprobe 1,8 (32 > nlist skipped); nlist=32: 1,8,32
+        // nlist=8: nprobe 1,8 (16 > nlist skipped); nlist=16: 1,8,16
         assertThat(rows).hasSize(5);
         assertThat(rows.get(0).get("index").asText()).isEqualTo("IVF_FLAT nlist=8");
         assertThat(rows.get(0).get("build_seconds").asDouble()).isPositive();
-        assertThat(rows.get(4).get("value").asInt()).isEqualTo(32);
-        assertThat(rows.get(4).at("/m/mean_recall").asDouble()).isEqualTo(1.0); // nprobe = nlist = 32
+        assertThat(rows.get(4).get("index").asText()).isEqualTo("IVF_FLAT nlist=16");
+        assertThat(rows.get(4).get("value").asInt()).isEqualTo(16);
+        assertThat(rows.get(4).at("/m/mean_recall").asDouble()).isEqualTo(1.0); // nprobe = nlist = 16
         try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
             var idx = m.index(ivf, cfg.collection().vectorField());
             assertThat(idx.type()).isEqualTo("IVF_FLAT");
             assertThat(idx.exists()).isTrue();
-            if (stack.isFullEngine()) { // milvus-lite reports no index params, so only the real engine shows the restore
-                assertThat(idx.params()).containsEntry("nlist", "32");
-            }
+            assertThat(m.loadState(ivf).loaded()).isTrue();
+        }
+    }
+
+    /**
+     * Issue 10 §9: on the real engine, which reports index parameters, the sweep that ended on nlist=16 must
+     * leave nlist=32 (the original) behind. Fails when the restore is skipped.
+     */
+    @Test
+    @Tag("full-engine")
+    void nlistSweepLeavesTheOriginalNlistOnTheRealEngine() throws Exception {
+        Assumptions.assumeTrue(TestStack.get().isFullEngine(), "needs the full engine: bin/test --milvus full");
+        sweepEndingOnAnotherNlist();
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+            var idx = m.index(ivf, cfg.collection().vectorField());
+            assertThat(idx.type()).isEqualTo("IVF_FLAT");
+            assertThat(idx.params()).containsEntry("nlist", "32");
+            assertThat(m.loadState(ivf).loaded()).isTrue();
         }
     }
 
@@ -217,8 +239,36 @@ class BenchIT {
     @Test
     @Tag("full-engine") // runs on milvus-lite and, in bin/test's second phase, on the real engine
     void ctrlCDuringAnNlistSweepPutsTheOriginalIndexBack() throws Exception {
+        interruptSweep();
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+            assertThat(m.index(ivf, cfg.collection().vectorField()).type()).isEqualTo("IVF_FLAT");
+            assertThat(m.loadState(ivf).loaded()).as("reloaded after the restore").isTrue();
+        }
+    }
+
+    /**
+     * Issue 10 §9: the same on the real engine, where index parameters and load state are real: after the
+     * Ctrl-C the index is nlist=32 again (it was 8 when interrupted) and the collection is loaded and answers.
+     * Fails when the hook does not restore (milvus-lite cannot show it: it reports no nlist, always Loaded).
+     */
+    @Test
+    @Tag("full-engine")
+    void ctrlCDuringAnNlistSweepRestoresTheOriginalNlistOnTheRealEngine() throws Exception {
+        Assumptions.assumeTrue(TestStack.get().isFullEngine(), "needs the full engine: bin/test --milvus full");
+        interruptSweep();
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+            var idx = m.index(ivf, cfg.collection().vectorField());
+            assertThat(idx.type()).isEqualTo("IVF_FLAT");
+            assertThat(idx.params()).containsEntry("nlist", "32");
+            assertThat(m.loadState(ivf).loaded()).isTrue();
+        }
+        JsonNode after = json(bench("--collection", ivf, "--queries", "5", "--topk", "10", "--param", "nprobe=32"));
+        assertThat(after.get("results").get(0).at("/m/mean_recall").asDouble()).isEqualTo(1.0);
+    }
+
+    private void interruptSweep() throws Exception {
         try (LaunchedCli run = LaunchedCli.start(dir, "bench", "--config", config.toString(), "--collection", ivf,
-                "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("sigint").toString(),
+                "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("sigint-" + System.nanoTime()).toString(),
                 "--queries", "15", "--warmup", "3", "--nlist", "8,16", "--param", "nprobe=1",
                 "--duration", "600")) {
             assertThat(run.awaitStderr("index of " + ivf + ": IVF_FLAT {nlist=8", 120)).as(run.stderr()).isTrue();
@@ -227,14 +277,6 @@ class BenchIT {
             run.interrupt();
             assertThat(run.waitFor(120)).as(run.stderr()).isEqualTo(130);
             assertThat(run.stderr()).contains("restored the original index of " + ivf + ": IVF_FLAT");
-        }
-        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
-            var idx = m.index(ivf, cfg.collection().vectorField());
-            assertThat(idx.type()).isEqualTo("IVF_FLAT");
-            if (!idx.params().isEmpty()) { // the real engine reports them; milvus-lite reports none
-                assertThat(idx.params()).containsEntry("nlist", "32");
-            }
-            assertThat(m.loadState(ivf).loaded()).as("reloaded after the restore").isTrue();
         }
     }
 }

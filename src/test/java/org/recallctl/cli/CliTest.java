@@ -20,7 +20,7 @@ import picocli.CommandLine;
 
 class CliTest {
     private static final List<String> COMMANDS = List.of("status", "check", "build", "warmup", "switch", "rebuild",
-            "rollback", "prune", "search", "bench", "shell", "config", "demo");
+            "rollback", "prune", "search", "bench", "shell", "config", "demo", "install-cds");
 
     @TempDir
     Path dir;
@@ -151,6 +151,13 @@ class CliTest {
         // and every command's help lists them
         assertThat(Cli.run("rebuild", "--help").out()).contains("--config=FILE").contains("--set=KEY=VALUE")
                 .contains("--verbose").contains("--quiet").contains("--json");
+    }
+
+    @Test
+    void installCdsOutsideTheLauncherSaysHowToRunIt() {
+        CliRun r = Cli.run("install-cds");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("run it through bin/recallctl").contains("--archive FILE");
     }
 
     @Test

@@ -60,4 +60,64 @@ class ShellIT {
             System.err.println("cleanup failed: " + e.getMessage());
         }
     }
+
+    /**
+     * Issue 10 §1: every command, not only search, takes its connections from the shell's session: a second
+     * round of status, check, switch and build opens nothing new. Fails when a command opens its own.
+     */
+    @Test
+    void everyCommandReusesTheShellsWarmConnections() {
+        String name = TestStack.unique("shellall");
+        var cfg = stack.config(name);
+        CollectionFixture.build(cfg, name + "_a", 200, "FLAT", Map.of());
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            p.forceCurrent(name + "_a");
+        }
+        Path config = stack.writeConfigFile(dir, name, Map.of());
+        String round = "status --config " + config + "\ncheck --config " + config + "\nswitch --config " + config
+                + " --to " + name + "_a\nbuild --config " + config + " --collection " + name + "_b\n"
+                + "warmup --config " + config + " -q\nswitch --config " + config + " --to " + name + "_b\n";
+        long r0 = redisConnections();
+        int once = opened(round, 1);
+        long r1 = redisConnections();
+        int twice = opened(round.replace(name + "_b", name + "_c") + round.replace(name + "_b", name + "_d"), 2);
+        long r2 = redisConnections();
+        assertThat(once).isPositive();
+        assertThat(twice).as("the second round opened no connection").isEqualTo(once);
+        // what the server saw: a command that bypassed the session would connect again in the second round
+        assertThat(r2 - r1).as("Redis connections for two rounds vs one").isEqualTo(r1 - r0);
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            for (String c : m.listCollections()) {
+                if (c.startsWith(name)) {
+                    m.dropCollection(c);
+                }
+            }
+            p.deleteAll();
+        } catch (RuntimeException e) {
+            System.err.println("cleanup failed: " + e.getMessage());
+        }
+    }
+
+    private long redisConnections() {
+        try (redis.clients.jedis.RedisClient raw = redis.clients.jedis.RedisClient.create("127.0.0.1", stack.redisPort())) {
+            String info = raw.info("stats");
+            long n = info.lines().filter(l -> l.startsWith("total_connections_received:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+            return n - 1; // not counting this probe's own connection
+        }
+    }
+
+    private int opened(String script, int rounds) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        try (Connections session = Connections.session()) {
+            CliContext ctx = new CliContext(new PrintWriter(out, true), new PrintWriter(err, true), Map.of(), null,
+                    false, new Redactor(), new ByteArrayInputStream((script + "quit\n").getBytes(StandardCharsets.UTF_8)),
+                    session);
+            int code = CommandLineFactory.create(ctx).execute("shell", "--history-file", dir.resolve("h" + rounds).toString());
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(err.toString()).doesNotContain("error:");
+            return session.openedCount();
+        }
+    }
 }

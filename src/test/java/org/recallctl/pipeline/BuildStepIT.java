@@ -265,25 +265,41 @@ class BuildStepIT {
         }
     }
 
+    /**
+     * The serving and the rollback collection really exist (built, indexed, loaded): build --collection into
+     * either is refused (exit 3) and neither loses a row, its index or its load. Fails when the refusal goes
+     * (the build would drop and rebuild the serving collection).
+     */
     @Test
     void refusesToBuildIntoTheServingOrTheRollbackCollection(@TempDir Path dir) {
         String name = TestStack.unique("build");
         RecallConfig cfg = stack.config(name);
         Path config = stack.writeConfigFile(dir, name, Map.of());
-        try (RedisPointerStore pointers = RedisPointerStore.connect(cfg)) {
-            pointers.forceCurrent(name + "_b");
-            pointers.forceHistory(List.of(name + "_a")); // serving b, rollback a
+        String a = name + "_a";
+        String b = name + "_b";
+        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
+        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        try (RedisPointerStore pointers = RedisPointerStore.connect(cfg); MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
+            pointers.forceCurrent(b);
+            pointers.forceHistory(List.of(a)); // serving b, rollback a
             try {
-                CliRun serving = Cli.withConfig(config, "build", "--collection", name + "_b");
+                CliRun serving = Cli.withConfig(config, "build", "--collection", b);
                 assertThat(serving.exitCode()).as(serving.toString()).isEqualTo(ExitCodes.CHECK_REFUSED);
-                assertThat(serving.err()).contains("refusing to build into '" + name + "_b'")
-                        .contains("serving collection");
-                CliRun rollback = Cli.withConfig(config, "build", "--collection", name + "_a");
+                assertThat(serving.err()).contains("refusing to build into '" + b + "'").contains("serving collection");
+                CliRun rollback = Cli.withConfig(config, "build", "--collection", a);
                 assertThat(rollback.exitCode()).as(rollback.toString()).isEqualTo(ExitCodes.CHECK_REFUSED);
                 assertThat(rollback.err()).contains("rollback collection");
-                assertThat(pointers.current()).contains(name + "_b");
+                for (String c : List.of(a, b)) {
+                    assertThat(milvus.rowCount(c)).as(c + " rows").isEqualTo(300);
+                    assertThat(milvus.index(c, cfg.collection().vectorField()).finished()).as(c + " index").isTrue();
+                    assertThat(milvus.loadState(c).loaded()).as(c + " loaded").isTrue();
+                }
+                assertThat(pointers.current()).contains(b);
+                assertThat(pointers.building()).isEmpty();
             } finally {
                 pointers.deleteAll();
+                milvus.dropCollection(a);
+                milvus.dropCollection(b);
             }
         }
         assertThatThrownBy(() -> BuildStep.refuseProtected("x", Optional.of("x"), Optional.empty()))

@@ -247,6 +247,7 @@ class FencedLockIT {
             try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
                 assertThat(m.rowCount(name + "_x")).isEqualTo(300);
             }
+            assertThat(Cli.run(env, "warmup", "-q").exitCode()).as("warms key2's collection").isZero();
             CliRun sw = Cli.run(env, "switch", "--to", name + "_x");
             assertThat(sw.exitCode()).as(sw.toString()).isZero();
             assertThat(p.building()).isEmpty();

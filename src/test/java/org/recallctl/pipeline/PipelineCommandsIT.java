@@ -80,7 +80,9 @@ class PipelineCommandsIT {
 
     /**
      * SIGINT to the real launcher while the build writes: exit 130, key2 and the lock cleaned, key1 and the
-     * serving collection untouched (safety rule 3). A real process, since only a real signal runs the hooks.
+     * serving collection untouched (safety rule 3), the target released, and the failure alert delivered
+     * although the main thread was interrupted (issue 10 §1: the interrupt flag used to fail the POST at once).
+     * A real process, since only a real signal runs the hooks.
      */
     @Test
     void ctrlCDuringRebuildCleansKeyTwoAndTheLockAndLeavesKeyOneAlone() throws Exception {
@@ -94,10 +96,21 @@ class PipelineCommandsIT {
             p.forceCurrent(name + "_serving");
         }
         // a warmup that never settles: the run is certainly still going (building or warming) when the signal lands
+        java.util.List<String> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            alerts.add(new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
         Path conf = stack.writeConfigFile(dir, name, Map.of("build.batch_rows", "200", "build.writers", "1",
                 "build.readers", "1", "thresholds.max_growth_pct", "", "warmup.settle_pct", "0",
-                "warmup.max_queries", "1000000", "warmup.timeout_s", "600"));
-        try (LaunchedCli run = LaunchedCli.start(dir, "rebuild", "--config", conf.toString());
+                "warmup.max_queries", "1000000", "warmup.timeout_s", "600",
+                "alert.webhook_url", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
+        Path report = dir.resolve("interrupted.json");
+        try (LaunchedCli run = LaunchedCli.start(dir, "rebuild", "--config", conf.toString(), "--report", report.toString());
              RedisPointerStore p = RedisPointerStore.connect(cfg)) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             Optional<String> building = Optional.empty();
@@ -114,6 +127,16 @@ class PipelineCommandsIT {
             assertThat(p.building()).isEmpty();
             assertThat(p.lockHolder()).isEmpty();
             assertThat(p.history()).isEmpty();
+            assertThat(alerts).as(run.stderr()).hasSize(1);
+            JsonNode alert = Json.mapper().readTree(alerts.get(0));
+            assertThat(alert.get("outcome").asText()).isEqualTo("interrupted");
+            assertThat(alert.get("exit_code").asInt()).isEqualTo(130);
+            // milvus-lite reports a collection without an index as Loaded even after a release: read the decision
+            JsonNode r = Json.mapper().readTree(java.nio.file.Files.readString(report));
+            assertThat(r.get("exit_code").asInt()).isEqualTo(130);
+            assertThat(r.get("decisions").toString()).contains("released " + building.get());
+        } finally {
+            hook.stop(0);
         }
     }
 }

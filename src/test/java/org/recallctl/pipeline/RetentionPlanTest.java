@@ -19,7 +19,7 @@ class RetentionPlanTest {
     private static RetentionPlan plan(List<String> ours, String serving, String building, List<String> history,
                                       int keep, Map<String, Long> retired, Set<String> loaded, long graceMs, long now) {
         return RetentionPlan.of(new RetentionPlan.Inputs(ours, Optional.ofNullable(serving), Optional.ofNullable(building),
-                history, Map.of(), loaded, retired, keep, graceMs, now));
+                history, Map.of(), loaded, retired, Map.of(), keep, graceMs, now));
     }
 
     @Test
@@ -55,7 +55,7 @@ class RetentionPlanTest {
     @Test
     void keyTwoAndAliasedCollectionsAreNeverDropped() {
         var p = RetentionPlan.of(new RetentionPlan.Inputs(OURS, Optional.of(S5), Optional.of(S1), List.of(S4),
-                Map.of(S2, List.of("serving_alias")), Set.of(), Map.of(), 2, 0, 0));
+                Map.of(S2, List.of("serving_alias")), Set.of(), Map.of(), Map.of(), 2, 0, 0));
         assertThat(p.kept()).contains(S1);
         assertThat(p.drop()).containsExactly(S3);
         assertThat(p.skipped()).singleElement().asString().contains(S2).contains("serving_alias");
@@ -80,6 +80,16 @@ class RetentionPlanTest {
         assertThat(unknown.release()).as("no retirement time known: not released").isEmpty();
         var notLoaded = plan(OURS, S5, null, List.of(S4), 2, Map.of(S4, retired), Set.of(), 0, retired + 1);
         assertThat(notLoaded.release()).isEmpty();
+    }
+
+    @Test
+    void leftoversAreDroppedOnlyOnceTheGraceSinceTheyRetiredOrWereCreatedIsOver() {
+        var in = new RetentionPlan.Inputs(OURS, Optional.of(S5), Optional.empty(), List.of(S4), Map.of(), Set.of(),
+                Map.of(S3, 1_000L), Map.of(S2, 5_000L, S1, 0L), 2, 10_000, 12_000);
+        var p = RetentionPlan.of(in);
+        // S3 retired 11 s ago and S1 is ancient: dropped; S2 was created 7 s ago: within the 10 s grace
+        assertThat(p.drop()).containsExactly(S3, S1);
+        assertThat(p.skipped()).anySatisfy(x -> assertThat(x).contains(S2).contains("creation"));
     }
 
     @Test

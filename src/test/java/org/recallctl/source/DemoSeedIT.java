@@ -32,10 +32,61 @@ class DemoSeedIT {
             RecallConfig cfg = stack.load(name, Map.of("source.encoding", encoding, "source.dimension", "16")).config();
             List<float[]> first = read(cfg);
             assertThat(first).hasSize(200);
-            Cli.run("demo", "seed", "--config", conf.toString(), "--items", "200", "--dim", "16", "--seed", "9");
+            CliRun reseed = Cli.run("demo", "seed", "--config", conf.toString(), "--items", "200", "--dim", "16",
+                    "--seed", "9", "--replace");
+            assertThat(reseed.exitCode()).as(reseed.toString()).isZero();
             List<float[]> again = read(cfg);
             for (int i = 0; i < first.size(); i++) {
                 assertThat(again.get(i)).as(encoding + " row " + i + " reproducible").containsExactly(first.get(i));
+            }
+        }
+    }
+
+    /**
+     * Issue 10 §5: with a production config (a table demo seed did not make) demo seed refuses, with or without
+     * --replace/--append, naming the table, and every row survives; on its own table it refuses to overwrite
+     * by default and --replace works. Fails when demo seed drops by default or --replace ignores the mark.
+     */
+    @Test
+    void neverDestroysATableItDidNotCreate() throws Exception {
+        String name = TestStack.unique("catalogue");
+        Path conf = stack.writeConfigFile(dir, name, Map.of());
+        RecallConfig cfg = stack.load(name, Map.of()).config();
+        try (MysqlItemSource s = MysqlItemSource.open(cfg, 1); java.sql.Connection c = s.connection();
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE `" + name + "` (item_id BIGINT PRIMARY KEY, vector MEDIUMTEXT, category INT, "
+                    + "brand VARCHAR(64)) COMMENT='the real catalogue'");
+            st.execute("INSERT INTO `" + name + "` VALUES (1, '[1,0]', 1, 'b'), (2, '[0,1]', 2, 'b')");
+        }
+        try {
+            for (String[] extra : List.of(new String[0], new String[] {"--replace"}, new String[] {"--append"})) {
+                List<String> args = new ArrayList<>(List.of("demo", "seed", "--config", conf.toString(), "--items", "50"));
+                args.addAll(List.of(extra));
+                CliRun r = Cli.run(args.toArray(String[]::new));
+                assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r).isEqualTo(3);
+                assertThat(r.err()).contains("'" + name + "'");
+                try (MysqlItemSource s = MysqlItemSource.open(cfg, 1)) {
+                    assertThat(s.count()).as("the catalogue survives " + List.of(extra)).isEqualTo(2);
+                }
+            }
+            try (MysqlItemSource s = MysqlItemSource.open(cfg, 1); java.sql.Connection c = s.connection();
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE `" + name + "`");
+            }
+            CliRun created = Cli.run("demo", "seed", "--config", conf.toString(), "--items", "50");
+            assertThat(created.exitCode()).as(created.toString()).isZero();
+            CliRun twice = Cli.run("demo", "seed", "--config", conf.toString(), "--items", "50");
+            assertThat(twice.exitCode()).as(twice.toString()).isEqualTo(3);
+            assertThat(twice.err()).contains("already exists").contains("--replace");
+            CliRun replaced = Cli.run("demo", "seed", "--config", conf.toString(), "--items", "70", "--replace");
+            assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
+            try (MysqlItemSource s = MysqlItemSource.open(cfg, 1)) {
+                assertThat(s.count()).isEqualTo(70);
+            }
+        } finally {
+            try (MysqlItemSource s = MysqlItemSource.open(cfg, 1); java.sql.Connection c = s.connection();
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS `" + name + "`");
             }
         }
     }
