@@ -58,6 +58,8 @@ import org.recallctl.error.RecallctlException;
  */
 public final class MilvusGateway implements AutoCloseable {
     private static final long POLL_MS = 500;
+    /** Polls (of POLL_MS) a Finished index must keep its indexed-row count to count as done though rows remain. */
+    private static final int INDEX_SETTLED_POLLS = 10;
     private final MilvusClientV2 client;
     private final ConnectConfig connectConfig;
     private final String uri;
@@ -507,10 +509,18 @@ public final class MilvusGateway implements AutoCloseable {
         run("create a " + type + " index on " + collection, () -> client.createIndex(CreateIndexReq.builder()
                 .collectionName(collection).indexParams(List.of(p)).sync(false).build()));
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        int sameFinished = 0;
+        long lastIndexed = -1;
         while (true) {
             IndexInfo info = index(collection, field);
             progress.accept(info);
-            if (info.finished()) {
+            // Milvus 2.3 says Finished at once for segments it has not queued yet (bulk-imported ones: 0/N
+            // rows), so Finished counts once every row is indexed; segments too small to index (under
+            // minSegmentNumRowsToEnableIndex) never are, so a Finished count that stays put for 5 s counts too.
+            sameFinished = info.finished() && info.indexedRows() == lastIndexed ? sameFinished + 1 : 0;
+            lastIndexed = info.indexedRows();
+            if (info.finished() && (info.totalRows() == 0 || info.indexedRows() >= info.totalRows()
+                    || sameFinished >= INDEX_SETTLED_POLLS)) {
                 return info;
             }
             if ("Failed".equalsIgnoreCase(info.state())) {
