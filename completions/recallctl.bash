@@ -334,7 +334,7 @@ function _picocli_recallctl_build() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--resume' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--method' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
@@ -475,7 +475,7 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--resume' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--report' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default

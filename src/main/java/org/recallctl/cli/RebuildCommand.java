@@ -28,6 +28,11 @@ public class RebuildCommand implements Callable<Integer> {
     boolean dryRun;
     @Mixin
     ReportOption report;
+    @Option(names = "--resume", description = "Continue the build a killed or failed rebuild left behind (its "
+            + "checkpoint in Redis): same target, confirmed key ranges are not read again, the unconfirmed tail is "
+            + "deleted and written again. Exit 3 when there is no checkpoint or the source, the build-relevant config "
+            + "or the target changed since.")
+    boolean resume;
 
     RebuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -41,7 +46,7 @@ public class RebuildCommand implements Callable<Integer> {
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
-                    .run(dryRun, report.file());
+                    .run(dryRun, resume, report.file());
         } finally {
             ctx.connections().endCommand();
         }

@@ -485,6 +485,16 @@ public final class MilvusGateway implements AutoCloseable {
         return new ImportProgress(task, r.getState().name().replace("Import", ""), r.getRowCount(), percent, reason);
     }
 
+    /**
+     * Deletes the rows whose primary key lies in ({@code after}, {@code upTo}] from every partition: a resumed
+     * build's unconfirmed tail of one key range, removed before it is written again (issue 12 §4).
+     */
+    public void deleteIdRange(String collection, String idField, long after, long upTo) {
+        String filter = idField + " > " + after + " and " + idField + " <= " + upTo;
+        run("delete " + filter + " from " + collection, () -> client.delete(
+                io.milvus.v2.service.vector.request.DeleteReq.builder().collectionName(collection).filter(filter).build()));
+    }
+
     /** Idempotent write: a retried batch replaces rows instead of duplicating them. */
     public void upsert(String collection, String partition, List<JsonObject> rows) {
         run("upsert " + rows.size() + " rows into " + collection + "/" + partition, () -> client.upsert(

@@ -84,6 +84,21 @@ public final class PartitionBatcher {
         return totalOpenBytes;
     }
 
+    /**
+     * The smallest id in the open batches ({@link Long#MAX_VALUE} when all are empty): rows at or above it are not
+     * shipped yet, which the resumable build's checkpoint must know. Rows arrive in id order, so each open batch's
+     * first row is its smallest.
+     */
+    public long minOpenId() {
+        long min = Long.MAX_VALUE;
+        for (List<ValidRow> rows : open) {
+            if (!rows.isEmpty()) {
+                min = Math.min(min, rows.get(0).id());
+            }
+        }
+        return min;
+    }
+
     /** Every non-empty open batch, emptying the batcher (end of a reader's range). */
     public List<Batch> drain() {
         List<Batch> out = new ArrayList<>();
