@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 import org.recallctl.bench.SourceFingerprint;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
+import org.recallctl.error.DependencyException;
+import org.recallctl.error.RecallctlException;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.pointer.CheckpointStore;
@@ -55,6 +57,7 @@ final class BuildCheckpoint {
     private final long[] persistedAt;
     private final AtomicBoolean warned = new AtomicBoolean();
     private final boolean resumed;
+    private final Map<Integer, Long> reservedAtStart = new java.util.HashMap<>();
 
     private BuildCheckpoint(CheckpointStore store, Consumer<String> warn, String target, List<RangeProgress> ranges,
                             boolean resumed) {
@@ -188,7 +191,16 @@ final class BuildCheckpoint {
             ranges.add(new RangeProgress(i, range, partitions, r.path("acked_id").asLong(),
                     longs(r.path("written"), partitions), longs(r.path("rejected"), partitions), reasons));
         }
-        return new BuildCheckpoint(store, warn, target, ranges, true);
+        BuildCheckpoint cp = new BuildCheckpoint(store, warn, target, ranges, true);
+        for (RangeProgress r : ranges) {
+            String reserved = all.get(reserveField(r.index()));
+            if (reserved != null) {
+                long v = Long.parseLong(reserved.trim());
+                cp.reservedAtStart.put(r.index(), v);
+                r.reservedBefore(v);
+            }
+        }
+        return cp;
     }
 
     boolean resumed() {
@@ -249,6 +261,30 @@ final class BuildCheckpoint {
         }
     }
 
+    /**
+     * Records that reader range {@code i} may ship ids up to {@code upTo} (only that reader writes the field, so it
+     * only grows). Unlike progress, this must not be lost: a resume deletes the unconfirmed ids only up to it. A
+     * failed write therefore fails the build (exit 4), as the lost lock would soon after.
+     */
+    void reserve(int i, long upTo) {
+        try {
+            store.put(reserveField(i), Long.toString(upTo));
+        } catch (RecallctlException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DependencyException("redis", "cannot record the build's progress in " + store.key() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Ids of range {@code i} the interrupted run may have shipped beyond its confirmed id: (acked_id, reserved]. */
+    Optional<KeyRange> doubtful(RangeProgress r) {
+        long w = r.snapshot().ackedId();
+        long reserved = reservedAtStart.getOrDefault(r.index(), w);
+        long upTo = Math.min(reserved, r.range().to());
+        return upTo > w ? Optional.of(new KeyRange(w + 1, upTo)) : Optional.empty();
+    }
+
     /** The build finished (indexed): nothing to resume any more. */
     void clear() {
         clear(store, warn);
@@ -276,6 +312,10 @@ final class BuildCheckpoint {
 
     private static String field(int i) {
         return "range:" + i;
+    }
+
+    private static String reserveField(int i) {
+        return "reserve:" + i;
     }
 
     private static ObjectNode json(RangeProgress.Confirmed c) {

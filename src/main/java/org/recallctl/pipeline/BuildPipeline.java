@@ -33,6 +33,12 @@ final class BuildPipeline {
     private static final long POLL_MS = 100;
     /** All readers' open (not yet full) batches together; beyond it the largest ships early. */
     static final long OPEN_BATCHES_BUDGET_BYTES = 64L * 1024 * 1024;
+    /**
+     * With checkpoints, an open batch older than this many full batches' worth of rows (batch_rows x P each) ships
+     * early: a dense partition fills a batch in batch_rows x P rows, a sparse one would otherwise pin the range's
+     * confirmed id at its first row until the range ends.
+     */
+    static final long STALE_BATCH_FACTOR = 4;
 
     private final RecallConfig.Build build;
     private final int partitions;
@@ -185,7 +191,14 @@ final class BuildPipeline {
                     shipped = true;
                 }
             }
-            if (progress != null && (shipped || ++sincePublish[0] >= 1024)) {
+            if (progress != null && ++sincePublish[0] >= 1024) {
+                // a partition that fills slowly would hold the confirmed id back for the whole range
+                for (Batch b : batcher.takeStale(STALE_BATCH_FACTOR * build.batchRows() * (long) partitions)) {
+                    ship(progress, b);
+                    shipped = true;
+                }
+            }
+            if (progress != null && (shipped || sincePublish[0] >= 1024)) {
                 // everything below this row's id is shipped, open or rejected (a duplicate of it may still follow)
                 checkpoint.persist(progress.published(batcher.minOpenId(), row.id() - 1));
                 sincePublish[0] = 0;
@@ -214,6 +227,10 @@ final class BuildPipeline {
     /** Registers the batch with its range's progress before queueing it, so it is never unaccounted for. */
     private void ship(RangeProgress progress, Batch b) {
         if (progress != null) {
+            long r = progress.reserveFor(b);
+            if (r != RangeProgress.NO_RESERVATION) {
+                checkpoint.reserve(progress.index(), r); // before the batch can reach Milvus
+            }
             progress.shipped(b);
         }
         put(b);

@@ -153,12 +153,14 @@ public final class BuildStep {
             listener.phase("resume");
             String idField = cfg.collection().idField();
             for (RangeProgress r : checkpoint.ranges()) {
-                var left = r.remaining();
-                if (left != null) {
-                    // rows above the confirmed id may have landed (acknowledged out of order, or in flight at
-                    // the kill): delete them by id range before they are streamed again, so none is duplicated
-                    milvus.deleteIdRange(target, idField, left.from() - 1, left.to());
-                    tails.add(left.from() + ".." + left.to());
+                var doubt = checkpoint.doubtful(r);
+                if (r.remaining() != null && doubt.isPresent()) {
+                    // rows above the confirmed id, up to what the run had reserved, may have landed (acknowledged
+                    // out of order, or in flight at the kill): delete them by primary key before they are
+                    // streamed again, so none is duplicated (by key: Milvus 2.3 deletes by expression only
+                    // from a loaded collection, and an unindexed one cannot be loaded)
+                    long deleted = deleteIds(target, idField, doubt.get());
+                    tails.add(doubt.get().from() + ".." + doubt.get().to() + " (" + deleted + " ids)");
                 }
             }
             if (milvus.index(target, cfg.collection().vectorField()).exists()) {
@@ -229,7 +231,16 @@ public final class BuildStep {
         all.put("total", total);
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
                 ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index,
-                stats.readByPartition.toMap());
+                stats.readByPartition.toMap(), resume);
+    }
+
+    /** Deletes the source's ids in {@code range} from {@code target}, in requests of at most 10,000 keys. */
+    private long deleteIds(String target, String idField, org.recallctl.source.KeyRange range) {
+        List<Long> ids = source.ids(range);
+        for (int from = 0; from < ids.size(); from += 10_000) {
+            milvus.deleteIds(target, idField, ids.subList(from, Math.min(ids.size(), from + 10_000)));
+        }
+        return ids.size();
     }
 
     /**

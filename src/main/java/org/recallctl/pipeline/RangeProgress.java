@@ -56,11 +56,36 @@ final class RangeProgress {
     private long readUpTo;
     private boolean readDone;
     private long seq;
+    /** Ids up to here may have been shipped (recorded in Redis before any batch beyond it is shipped). */
+    private long reserved;
+
+    /** No new reservation is needed (see {@link #reserveFor}). */
+    static final long NO_RESERVATION = Long.MIN_VALUE;
 
     /** A range nothing of which is confirmed yet. */
     RangeProgress(int index, KeyRange range, int partitions) {
         this(index, range, partitions, range.from() - 1, new long[partitions], new long[partitions],
                 new long[RejectReason.values().length]);
+    }
+
+    /**
+     * Before {@code b} is shipped: the new reservation to record when its last id lies beyond the current one
+     * (a few batch spans ahead, so it is recorded about every eighth batch), else {@link #NO_RESERVATION}. Ids
+     * above the reservation never reached Milvus, so a resume deletes only up to it.
+     */
+    synchronized long reserveFor(Batch b) {
+        long last = b.rows().get(b.rows().size() - 1).id();
+        if (last <= reserved) {
+            return NO_RESERVATION;
+        }
+        long span = Math.max(1024, (last - b.rows().get(0).id()) * 8);
+        reserved = last >= range.to() - span ? range.to() : last + span;
+        return reserved;
+    }
+
+    /** A resumed range: what the interrupted run had reserved (rows up to it may have landed). */
+    synchronized void reservedBefore(long r) {
+        reserved = Math.max(reserved, r);
     }
 
     /** A range confirmed up to {@code ackedId} by an earlier run (its counts up to there). */
@@ -76,6 +101,7 @@ final class RangeProgress {
                 Math.min(rejectedByReason.length, this.rejectedByReason.length));
         this.readUpTo = ackedId;
         this.readDone = ackedId >= range.to();
+        this.reserved = ackedId;
     }
 
     int index() {

@@ -36,6 +36,12 @@ public final class RunJournal implements RunObserver {
 
     @Override
     public void finished(RunReport report) {
+        String error = report.error();
+        if (error != null && error.matches("^Redis( Sentinel)? (unreachable|at) .*")) {
+            // the run failed on Redis itself: trying again would only wait out another timeout for the same answer
+            log.debug("run journal not written: the run failed on Redis (%s)", error);
+            return;
+        }
         try {
             JsonNode entry = log.redactor().redact(entry(report, reportFile));
             redis.get().journal().append(entry.toString(), KEEP);

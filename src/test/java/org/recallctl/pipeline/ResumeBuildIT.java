@@ -165,33 +165,41 @@ class ResumeBuildIT {
      * confirmed ranges again (rows read not below the clean build's).
      */
     @Test
+    @Tag("full-engine")
     void aKilledRebuildResumesToExactlyTheSourceWithoutReadingConfirmedRangesAgain() throws Exception {
         String name = TestStack.unique("resume");
         cfg = stack.load(name, settings(Map.of())).config();
         Path conf = stack.writeConfigFile(dir, name, settings(Map.of()));
         Map<String, String> env = Map.of("RECALLCTL_CONFIG", conf.toString());
         CollectionFixture.seedSource(cfg, ROWS, 11);
+        // a sparse partition: p3 keeps one row in ten, so its open batch fills slowly and holds ids far below the
+        // reader's position; a checkpoint that ignored open batches would confirm (and lose) them
+        sql("DELETE FROM `" + name + "` WHERE MOD(item_id, 4) = 3 AND MOD(item_id, 40) <> 3");
+        long rows;
+        try (MysqlItemSource s = MysqlItemSource.open(cfg, 1)) {
+            rows = s.count();
+        }
 
         // the baseline: a clean build of the same source reads every row
         CliRun clean = Cli.run(env, "build", "--collection", name + "_clean", "--report", dir.resolve("clean.json").toString());
         assertThat(clean.exitCode()).as(clean.toString()).isZero();
         JsonNode cleanReport = Json.mapper().readTree(Files.readString(dir.resolve("clean.json")));
         long cleanRead = cleanReport.at("/counts/rows_read").asLong();
-        assertThat(cleanRead).isEqualTo(ROWS);
+        assertThat(cleanRead).isEqualTo(rows);
 
         String target;
         long confirmedAtKill;
         try (RedisPointerStore p = RedisPointerStore.connect(cfg);
              LaunchedCli run = LaunchedCli.start(dir, "rebuild", "--config", conf.toString())) {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (checkpointRowsWritten(p) < ROWS / 3 && run.isAlive() && System.nanoTime() < until) {
+            while (checkpointRowsWritten(p) < rows / 3 && run.isAlive() && System.nanoTime() < until) {
                 Thread.sleep(20);
             }
             assertThat(run.isAlive()).as("still building when a third is confirmed: " + run.stderr()).isTrue();
             run.kill();
             assertThat(run.waitFor(30)).isEqualTo(137);
             confirmedAtKill = checkpointRowsWritten(p);
-            assertThat(confirmedAtKill).isBetween((long) ROWS / 3, (long) ROWS - 1);
+            assertThat(confirmedAtKill).isBetween(rows / 3, rows - 1);
             target = BuildCheckpoint.target(p.checkpoints()).orElseThrow();
             assertThat(p.building()).as("key2 still names the killed run's target").contains(target);
             assertThat(p.current()).as("nothing switched").isEmpty();
@@ -207,7 +215,7 @@ class ResumeBuildIT {
         long before = report.at("/counts/rows_confirmed_before").asLong();
         assertThat(before).as("the resume took what the killed run confirmed").isGreaterThanOrEqualTo(confirmedAtKill);
         assertThat(readNow).as("rows read by the resume vs the clean build").isLessThan(cleanRead);
-        assertThat(readNow + before).isEqualTo(ROWS);
+        assertThat(readNow + before).isEqualTo(rows);
         System.err.printf("resume: clean build read %d rows; killed at %d confirmed; resume read %d, took %d as confirmed%n",
                 cleanRead, confirmedAtKill, readNow, before);
         assertThat(report.at("/decisions").toString()).contains("resumed from the checkpoint");
@@ -218,15 +226,18 @@ class ResumeBuildIT {
             assertThat(p.checkpoints().read()).as("a finished build leaves no checkpoint").isEmpty();
             int parts = cfg.collection().partitions();
             Map<Integer, Long> sourceByPartition = source.countByPartition(parts);
-            // count(*) over the loaded collection sees deletes exactly (milvus-lite ignores its partition list)
-            assertThat(milvus.countLoaded(target, Partitions.names(parts))).as("count(*)").isEqualTo(ROWS);
+            // count(*) over the loaded collection sees deletes exactly and counts a duplicated id twice on the real
+            // engine (milvus-lite overwrites a duplicate primary key, ignores count(*)'s partition list, and its
+            // statistics are exact; the real engine's statistics count deleted rows until compaction)
+            assertThat(milvus.countLoaded(target, Partitions.names(parts))).as("count(*)").isEqualTo(rows);
             for (int i = 0; i < parts; i++) {
                 String part = Partitions.name(i);
-                assertThat(milvus.partitionRowCount(target, part)).as("entities of " + part).isEqualTo(sourceByPartition.get(i));
+                long inPart = stack.isFullEngine() ? milvus.countLoaded(target, List.of(part)) : milvus.partitionRowCount(target, part);
+                assertThat(inPart).as("rows of " + part).isEqualTo(sourceByPartition.get(i));
             }
             List<Long> ids = allIds(target);
-            assertThat(ids).as("one row per id").hasSize(ROWS);
-            assertThat(new HashSet<>(ids)).as("distinct ids = rows").hasSize(ROWS);
+            assertThat(ids).as("one row per id").hasSize((int) rows);
+            assertThat(new HashSet<>(ids)).as("distinct ids = rows").hasSize((int) rows);
 
             // the same answers as the clean build, and exact on FLAT
             milvus.load(name + "_clean", 120_000, i -> { });
