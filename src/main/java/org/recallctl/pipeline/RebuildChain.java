@@ -36,6 +36,10 @@ public final class RebuildChain {
 
         default void beforeSwitch(String target) {
         }
+
+        /** After check_built, before the recall gate reads the new collection. */
+        default void beforeGate(String target) {
+        }
     }
 
     public static final Hooks NO_HOOKS = new Hooks() {
@@ -60,6 +64,7 @@ public final class RebuildChain {
     private final Clock clock;
     private final Hooks hooks;
     private final Connections connections;
+    private boolean skipGate;
 
     /** A chain with its own connections, closed when the run ends (tests, one-off use). */
     public RebuildChain(RecallConfig cfg, Log log, Progress progress, Clock clock, Hooks hooks) {
@@ -74,6 +79,17 @@ public final class RebuildChain {
         this.clock = clock;
         this.hooks = hooks == null ? NO_HOOKS : hooks;
         this.connections = connections;
+    }
+
+    /** {@code rebuild --skip-gate}: switch without the recall gate and spot-check, said loudly everywhere. */
+    public RebuildChain skipGate(boolean skip) {
+        this.skipGate = skip;
+        return this;
+    }
+
+    /** Why the gate does not run, or null when it does. */
+    private String gateSkipped() {
+        return skipGate ? "--skip-gate" : !cfg.gate().enabled() ? "gate.enabled=false" : null;
     }
 
     /** Runs the chain (or only plans it) through the {@link OperationRunner}; on failure rethrows its exit code. */
@@ -166,6 +182,7 @@ public final class RebuildChain {
         if (!retention.drop().isEmpty()) {
             notes.add("after the switch, retention (keep " + cfg.retention().keep() + ") drops " + retention.drop());
         }
+        notes.add(gateNote());
         String lockHolder = live ? null : redis.lockHolder().map(LockInfo::describe).orElse(null);
         if (lockHolder != null) { // in a live run the holder is this run itself
             notes.add("the run lock is held now: " + lockHolder + " (a real run would exit 5)");
@@ -252,6 +269,19 @@ public final class RebuildChain {
             report.count("source_drift_rows", after.drift().rows());
         });
 
+        hooks.beforeGate(target);
+        run.perform("gate", step -> {
+            String skipped = gateSkipped();
+            if (skipped != null) {
+                GateStep.skip(run, step, skipped);
+                return;
+            }
+            GateStep.Result g = new GateStep(cfg, source, run.reader(), log).evaluate(target, expected);
+            GateStep.record(report, step, g);
+            report.decide("recall gate: " + (g.ok() ? "passed: " + g.summary() : "REFUSED: " + String.join("; ", g.problems())));
+            GateStep.refuseUnless(g);
+        });
+
         hooks.beforeSwitch(target);
         SwitchStep.Result switched = run.step("switch", step -> {
             SwitchStep.Result r = new SwitchStep(cfg, milvus, redis, log).run(run.lock(), target, expected, run::warn);
@@ -271,6 +301,18 @@ public final class RebuildChain {
             report.decide("retention dropped " + switched.retention().dropped());
         }
         return new Result(report, plan, built, switched);
+    }
+
+    private String gateNote() {
+        String skipped = gateSkipped();
+        if (skipped != null) {
+            return "recall gate: SKIPPED (" + skipped + "): the switch would not check recall or content";
+        }
+        RecallConfig.Gate g = cfg.gate();
+        return "recall gate: " + g.queries() + " queries, recall@" + cfg.search().topk() + " >= " + g.minRecall()
+                + (g.minOverlap().isPresent() ? ", overlap with serving >= " + g.minOverlap().getAsDouble()
+                : ", overlap with serving reported") + (g.spotCheck() > 0 ? ", spot-check " + g.spotCheck() + " rows"
+                : ", no spot-check");
     }
 
     private static Map<String, Object> indexSummary(IndexInfo i) {
