@@ -213,6 +213,17 @@ class RecallGateIT {
                     .isLessThan(0.99);
             assertThat(refused.get("steps").findValuesAsText("name")).doesNotContain("switch");
             assertThat(milvus.loadState(target[0]).loaded()).as("the refused generation is released").isFalse();
+
+            // with the recall floor off, the optional overlap floor alone refuses the same drift
+            Thread.sleep(1100);
+            RecallConfig drift = stack.load(name, small(Map.of("gate.min_recall", "0", "gate.min_overlap", "0.95",
+                    "gate.spot_check", "0"))).config();
+            assertThatThrownBy(() -> new RebuildChain(drift, quiet(), Progress.none(), Clock.systemUTC(),
+                    beforeGate(t -> overwrite(drift, t, everyTenth(), scrambled(6)))).run(false, null))
+                    .satisfies(e -> assertThat(((RecallctlException) e).exitCode()).isEqualTo(3))
+                    .hasMessageContaining("and the serving " + serving + " is 0.")
+                    .hasMessageContaining("below gate.min_overlap 0.95");
+            assertThat(redis.current()).as("key1 unchanged").contains(serving);
         } finally {
             cleanup(cfg);
         }
