@@ -430,7 +430,7 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
+  local arg_opts="'--report' '--watch' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -440,6 +440,9 @@ function _picocli_recallctl_switch() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--to')
       return
@@ -478,7 +481,7 @@ function _picocli_recallctl_rebuild() {
 
   local commands=""
   local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--config' '--set'"
+  local arg_opts="'--report' '--watch' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -488,6 +491,9 @@ function _picocli_recallctl_rebuild() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--config')
       local IFS=$'\n'

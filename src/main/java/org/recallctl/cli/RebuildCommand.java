@@ -14,8 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rebuild", description = {"The whole pipeline under the run lock: check -> build -> warmup -> "
-        + "check the built collection -> switch. Stops at the first failure with its exit code, cleans key2 and "
-        + "the lock, and leaves key1 and the serving collection untouched."})
+        + "check the built collection -> switch -> probe (-> watch). Stops at the first failure with its exit code, "
+        + "cleans key2 and the lock, and leaves key1 and the serving collection untouched; a probe failure after the "
+        + "switch reverts it (exit 3)."})
 public class RebuildCommand implements Callable<Integer> {
     private static final int PLAN_VALUE_WIDTH = 80;
     private final CliContext ctx;
@@ -28,6 +29,8 @@ public class RebuildCommand implements Callable<Integer> {
     boolean dryRun;
     @Mixin
     ReportOption report;
+    @Mixin
+    WatchOption watch;
 
     RebuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -41,7 +44,7 @@ public class RebuildCommand implements Callable<Integer> {
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
-                    .run(dryRun, report.file());
+                    .watch(watch.window(cfg)).run(dryRun, report.file());
         } finally {
             ctx.connections().endCommand();
         }

@@ -2,6 +2,7 @@ package org.recallctl.pipeline;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +37,10 @@ public final class RebuildChain {
 
         default void beforeSwitch(String target) {
         }
+
+        /** Right after key1 moved, before the serve probe (tests make the new collection unservable here). */
+        default void afterSwitch(String target) {
+        }
     }
 
     public static final Hooks NO_HOOKS = new Hooks() {
@@ -60,6 +65,7 @@ public final class RebuildChain {
     private final Clock clock;
     private final Hooks hooks;
     private final Connections connections;
+    private Duration watch = Duration.ZERO;
 
     /** A chain with its own connections, closed when the run ends (tests, one-off use). */
     public RebuildChain(RecallConfig cfg, Log log, Progress progress, Clock clock, Hooks hooks) {
@@ -74,6 +80,12 @@ public final class RebuildChain {
         this.clock = clock;
         this.hooks = hooks == null ? NO_HOOKS : hooks;
         this.connections = connections;
+    }
+
+    /** {@code rebuild --watch}: keep probing the new collection this long after the switch; a breach reverts it. */
+    public RebuildChain watch(Duration window) {
+        this.watch = window == null ? Duration.ZERO : window;
+        return this;
     }
 
     /** Runs the chain (or only plans it) through the {@link OperationRunner}; on failure rethrows its exit code. */
@@ -270,6 +282,9 @@ public final class RebuildChain {
         if (!switched.retention().dropped().isEmpty()) {
             report.decide("retention dropped " + switched.retention().dropped());
         }
+        hooks.afterSwitch(target);
+        // prove it serves (and keep proving it for --watch); a failure reverts the switch (exit 3 / 4)
+        new ServeGuard(run, progress).afterSwitch(target, switched.previous(), watch, Optional.of(source));
         return new Result(report, plan, built, switched);
     }
 
