@@ -29,8 +29,9 @@ import org.recallctl.source.Vectors;
  * the pointer again as a search service does (key1; the Milvus alias when collection.alias is set), then sends
  * probe.queries fan-out queries on the <b>read</b> endpoint to the collection key1 names, and checks that every
  * partition answers, every query gets hits, p99 is within probe.max_p99_ms, and that the answers come from the
- * new collection: key1 and the alias name it, and the same queries sent through the alias return exactly the
- * ids the collection itself returns (an alias answering from another collection, milvus#51779, shows up here).
+ * new collection: key1 names it, and when the alias points at it too, the same queries sent through the alias
+ * return exactly the ids the collection itself returns (an alias answering from another collection,
+ * milvus#51779, shows up here). An alias the switch could not move is the switch's warning, not a probe failure.
  * It only reads; what to do about a failure is {@link ServeGuard}'s business.
  */
 public final class ServeProbe {
@@ -102,14 +103,13 @@ public final class ServeProbe {
         String alias = cfg.collection().alias();
         String aliasAt = null;
         if (alias != null && !alias.isBlank()) {
+            // The alias is the search service's fallback route (key1 is primary, PointerResolver). An alias the
+            // switch could not move is already a warning of the switch (the truth after the CAS, issue 10 §3) and
+            // no reason to revert; an alias that names the target but answers from elsewhere is (below).
             try {
                 aliasAt = reader.aliasTarget(alias).orElse("(none)");
-                if (!aliasAt.equals(target)) {
-                    problems.add("the Milvus alias " + alias + " points at '" + aliasAt + "', not " + target
-                            + ": a search service resolving the alias reads the wrong collection");
-                }
             } catch (RecallctlException e) {
-                problems.add("cannot resolve the Milvus alias " + alias + " on the read endpoint: " + e.getMessage());
+                aliasAt = "(unreadable: " + e.getMessage() + ")";
             }
         }
         int partitions;
@@ -161,16 +161,18 @@ public final class ServeProbe {
         if (empty > 0) {
             problems.add(empty + " of " + done + " probe queries got no hits at all from " + target);
         }
-        double[] sorted = Arrays.copyOf(millis, done);
+        // the first query of a round pays for the read endpoint's first touch of the new collection (a search
+        // service warms up the same way): with more than one query it answers for correctness, not for p99
+        double[] sorted = done > 1 ? Arrays.copyOfRange(millis, 1, done) : Arrays.copyOf(millis, done);
         Arrays.sort(sorted);
         double p50 = percentile(sorted, 0.50);
         double p99 = percentile(sorted, 0.99);
-        double max = done == 0 ? 0 : sorted[done - 1];
+        double max = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
         if (done == n && p99 > cfg.probe().maxP99Ms()) {
             problems.add(String.format(java.util.Locale.ROOT, "p99 of %d probe queries on %s is %.1f ms, above "
-                    + "probe.max_p99_ms = %d", done, target, p99, cfg.probe().maxP99Ms()));
+                    + "probe.max_p99_ms = %d", sorted.length, target, p99, cfg.probe().maxP99Ms()));
         }
-        if (problems.isEmpty() && aliasAt != null) {
+        if (problems.isEmpty() && target.equals(aliasAt)) {
             compareThroughAlias(alias, target, params, partitions, answers, problems);
         }
         return new Verdict(target, problems.isEmpty(), false, List.copyOf(problems), key1, aliasAt, partitions, done,
