@@ -433,7 +433,7 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
+  local arg_opts="'--report' '--watch' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -443,6 +443,9 @@ function _picocli_recallctl_switch() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--to')
       return
@@ -481,7 +484,7 @@ function _picocli_recallctl_rebuild() {
 
   local commands=""
   local flag_opts="'--dry-run' '--skip-gate' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--config' '--set'"
+  local arg_opts="'--report' '--watch' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -491,6 +494,9 @@ function _picocli_recallctl_rebuild() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--config')
       local IFS=$'\n'

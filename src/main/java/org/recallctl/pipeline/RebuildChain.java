@@ -2,6 +2,7 @@ package org.recallctl.pipeline;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +41,10 @@ public final class RebuildChain {
         /** After check_built, before the recall gate reads the new collection. */
         default void beforeGate(String target) {
         }
+
+        /** Right after key1 moved, before the serve probe (tests make the new collection unservable here). */
+        default void afterSwitch(String target) {
+        }
     }
 
     public static final Hooks NO_HOOKS = new Hooks() {
@@ -65,6 +70,7 @@ public final class RebuildChain {
     private final Hooks hooks;
     private final Connections connections;
     private boolean skipGate;
+    private Duration watch = Duration.ZERO;
 
     /** A chain with its own connections, closed when the run ends (tests, one-off use). */
     public RebuildChain(RecallConfig cfg, Log log, Progress progress, Clock clock, Hooks hooks) {
@@ -90,6 +96,12 @@ public final class RebuildChain {
     /** Why the gate does not run, or null when it does. */
     private String gateSkipped() {
         return skipGate ? "--skip-gate" : !cfg.gate().enabled() ? "gate.enabled=false" : null;
+    }
+
+    /** {@code rebuild --watch}: keep probing the new collection this long after the switch; a breach reverts it. */
+    public RebuildChain watch(Duration window) {
+        this.watch = window == null ? Duration.ZERO : window;
+        return this;
     }
 
     /** Runs the chain (or only plans it) through the {@link OperationRunner}; on failure rethrows its exit code. */
@@ -300,6 +312,9 @@ public final class RebuildChain {
         if (!switched.retention().dropped().isEmpty()) {
             report.decide("retention dropped " + switched.retention().dropped());
         }
+        hooks.afterSwitch(target);
+        // prove it serves (and keep proving it for --watch); a failure reverts the switch (exit 3 / 4)
+        new ServeGuard(run, progress).afterSwitch(target, switched.previous(), watch, Optional.of(source));
         return new Result(report, plan, built, switched);
     }
 
