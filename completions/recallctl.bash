@@ -286,8 +286,8 @@ function _picocli_recallctl_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--built' '--expect-rejected' '--config' '--set'"
+  local flag_opts="'--recall' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--built' '--expect-rejected' '--collection' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -302,6 +302,9 @@ function _picocli_recallctl_check() {
       return
       ;;
     '--expect-rejected')
+      return
+      ;;
+    '--collection')
       return
       ;;
     '--config')
@@ -475,7 +478,7 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--skip-gate' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--report' '--watch' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
