@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,11 +278,20 @@ class ServeProbeIT {
         CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
         CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<String> alerts = new CopyOnWriteArrayList<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            alerts.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        hook.start();
         try (Subscriber sub = new Subscriber(PointerEvent.channel(cfg)); RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
             redis.forceCurrent(a);
             Thread breaker = whenServing(cfg, b, 2500, release(cfg), failure);
             long t0 = System.nanoTime();
-            CliRun run = Cli.run(Map.of("RECALLCTL_CONFIG", conf.toString()), "switch", "--to", b, "--watch", "60s");
+            CliRun run = Cli.run(Map.of("RECALLCTL_CONFIG", conf.toString(), "RECALLCTL_ALERT_WEBHOOK_URL",
+                    "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"), "switch", "--to", b, "--watch", "60s");
             double seconds = (System.nanoTime() - t0) / 1e9;
             breaker.join(10_000);
             assertThat(failure.get()).isNull();
@@ -295,6 +307,38 @@ class ServeProbeIT {
             assertThat(events.get(0).get("reason").asText()).isEqualTo("switch --to " + b);
             assertEvent(events.get(1), name, "revert", b, a);
             assertThat(events.get(1).get("reason").asText()).contains("during --watch");
+            assertThat(alerts).as("the failure alert").hasSize(1);
+            JsonNode alert = Json.mapper().readTree(alerts.get(0));
+            assertThat(alert.get("exit_code").asInt()).isEqualTo(3);
+            assertThat(alert.get("message").asText()).contains("probe failed, reverted to " + a);
+        } finally {
+            hook.stop(0);
+        }
+    }
+
+    /** A plain rollback publishes its event too (after its compare-and-set), after the switch's. */
+    @Test
+    void aRollbackPublishesItsEventAfterTheSwitchs() throws Exception {
+        String name = TestStack.unique("rbevent");
+        RecallConfig cfg = cfg(name, Map.of());
+        Path conf = stack.writeConfigFile(dir, name, small(Map.of()));
+        String a = name + "_20240101000000";
+        String b = name + "_20240102000000";
+        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
+        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        try (Subscriber sub = new Subscriber(PointerEvent.channel(cfg)); RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            redis.forceCurrent(a);
+            Map<String, String> env = Map.of("RECALLCTL_CONFIG", conf.toString());
+            CliRun sw = Cli.run(env, "switch", "--to", b);
+            assertThat(sw.exitCode()).as(sw.toString()).isZero();
+            CliRun rb = Cli.run(env, "rollback");
+            assertThat(rb.exitCode()).as(rb.toString()).isZero();
+            assertThat(redis.current()).contains(a);
+            List<JsonNode> events = sub.await(2);
+            assertThat(events).hasSize(2);
+            assertEvent(events.get(0), name, "switch", a, b);
+            assertEvent(events.get(1), name, "rollback", b, a);
+            assertThat(events.get(1).get("reason").asText()).isEqualTo("rollback");
         }
     }
 
