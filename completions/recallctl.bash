@@ -289,8 +289,8 @@ function _picocli_recallctl_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--built' '--expect-rejected' '--config' '--set'"
+  local flag_opts="'--recall' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--built' '--expect-rejected' '--collection' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -305,6 +305,9 @@ function _picocli_recallctl_check() {
       return
       ;;
     '--expect-rejected')
+      return
+      ;;
+    '--collection')
       return
       ;;
     '--config')
@@ -428,7 +431,7 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
+  local arg_opts="'--report' '--watch' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -438,6 +441,9 @@ function _picocli_recallctl_switch() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--to')
       return
@@ -475,8 +481,8 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--resume' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--config' '--set'"
+  local flag_opts="'--dry-run' '--skip-gate' '--resume' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--watch' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -486,6 +492,9 @@ function _picocli_recallctl_rebuild() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--config')
       local IFS=$'\n'
