@@ -521,6 +521,18 @@ public final class MilvusGateway implements AutoCloseable {
     }
 
     /**
+     * Empties one partition by dropping and creating it again (the collection must not be loaded): a resumed
+     * import build's partition whose import is not confirmed.
+     */
+    public void recreatePartition(String collection, String partition) {
+        run("drop partition " + collection + "/" + partition, () -> client.dropPartition(
+                io.milvus.v2.service.partition.request.DropPartitionReq.builder().collectionName(collection)
+                        .partitionName(partition).build()));
+        run("create partition " + collection + "/" + partition, () -> client.createPartition(
+                CreatePartitionReq.builder().collectionName(collection).partitionName(partition).build()));
+    }
+
+    /**
      * Deletes rows by primary key from every partition (works on a collection that is not loaded, unlike a delete
      * by expression on Milvus 2.3): a resumed build's unconfirmed tail, removed before it is written again.
      */

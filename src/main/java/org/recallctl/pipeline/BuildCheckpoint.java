@@ -58,6 +58,8 @@ final class BuildCheckpoint {
     private final AtomicBoolean warned = new AtomicBoolean();
     private final boolean resumed;
     private final Map<Integer, Long> reservedAtStart = new java.util.HashMap<>();
+    /** The checkpoint's fields as a resume found them (empty for a clean build). */
+    private Map<String, String> fields = Map.of();
 
     private BuildCheckpoint(CheckpointStore store, Consumer<String> warn, String target, List<RangeProgress> ranges,
                             boolean resumed) {
@@ -192,6 +194,7 @@ final class BuildCheckpoint {
                     longs(r.path("written"), partitions), longs(r.path("rejected"), partitions), reasons));
         }
         BuildCheckpoint cp = new BuildCheckpoint(store, warn, target, ranges, true);
+        cp.fields = Map.copyOf(all);
         for (RangeProgress r : ranges) {
             String reserved = all.get(reserveField(r.index()));
             if (reserved != null) {
@@ -283,6 +286,87 @@ final class BuildCheckpoint {
         long reserved = reservedAtStart.getOrDefault(r.index(), w);
         long upTo = Math.min(reserved, r.range().to());
         return upTo > w ? Optional.of(new KeyRange(w + 1, upTo)) : Optional.empty();
+    }
+
+    // ---- build.method import: the unit of progress is a partition whose import completed --------------------
+
+    /** What the interrupted import build had made durable: its stream's counts, and per partition its import job. */
+    record Imported(long[] written, long[] rejected, long[][] rejectedByReason, Map<Integer, Job> jobs) {
+        record Job(long rows, List<Long> tasks, boolean done) {
+        }
+    }
+
+    /** The stream into import files ended: the rows in each partition's files and the rejections per partition. */
+    void streamed(long[] written, RejectLedger ledger) {
+        ObjectNode n = Json.object();
+        ArrayNode w = n.putArray("written");
+        ArrayNode r = n.putArray("rejected");
+        ArrayNode reasons = n.putArray("rejected_by_reason");
+        for (int p = 0; p < written.length; p++) {
+            w.add(written[p]);
+            r.add(ledger.byPartition().get(p));
+            ObjectNode byReason = reasons.addObject();
+            for (RejectReason reason : RejectReason.values()) {
+                long c = ledger.count(p, reason);
+                if (c > 0) {
+                    byReason.put(reason.key(), c);
+                }
+            }
+        }
+        writeImport("import:stream", n);
+    }
+
+    /** Partition {@code p}'s import job started with {@code tasks}; its files hold {@code rows}. */
+    void importStarted(int p, long rows, List<Long> tasks, boolean done) {
+        ObjectNode n = Json.object();
+        n.put("rows", rows);
+        ArrayNode t = n.putArray("tasks");
+        tasks.forEach(t::add);
+        n.put("done", done);
+        writeImport("import:" + p, n);
+    }
+
+    /** The import state a resume starts from; empty when the stream into files had not finished. */
+    Optional<Imported> imported() {
+        String stream = fields.get("import:stream");
+        if (stream == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = Json.mapper().readTree(stream);
+            int parts = n.path("written").size();
+            long[][] reasons = new long[parts][RejectReason.values().length];
+            for (int p = 0; p < parts; p++) {
+                for (RejectReason reason : RejectReason.values()) {
+                    reasons[p][reason.ordinal()] = n.path("rejected_by_reason").path(p).path(reason.key()).asLong();
+                }
+            }
+            Map<Integer, Imported.Job> jobs = new LinkedHashMap<>();
+            for (int p = 0; p < parts; p++) {
+                String j = fields.get("import:" + p);
+                if (j != null) {
+                    JsonNode jn = Json.mapper().readTree(j);
+                    List<Long> tasks = new ArrayList<>();
+                    jn.path("tasks").forEach(t -> tasks.add(t.asLong()));
+                    jobs.put(p, new Imported.Job(jn.path("rows").asLong(), tasks, jn.path("done").asBoolean()));
+                }
+            }
+            return Optional.of(new Imported(longs(n.path("written"), parts), longs(n.path("rejected"), parts), reasons,
+                    jobs));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private void writeImport(String field, ObjectNode n) {
+        try {
+            store.put(field, n.toString());
+        } catch (RuntimeException e) {
+            if (warned.compareAndSet(false, true)) {
+                warn.accept("build checkpoint not written to " + store.key() + " (the build goes on; a resume would "
+                        + "redo more): " + e.getMessage());
+            }
+        }
     }
 
     /** The build finished (indexed): nothing to resume any more. */

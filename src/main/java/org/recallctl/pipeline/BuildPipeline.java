@@ -55,6 +55,8 @@ final class BuildPipeline {
     /** The resumable build's progress, or null (a build without checkpoints: bench sweeps, tests). */
     private final BuildCheckpoint checkpoint;
     private final BlockingQueue<Batch> queue;
+    /** Only these partitions' rows are read (a resumed import build), or null for all. */
+    private java.util.Set<Integer> only;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<ExecutorService> pools = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean stop;
@@ -81,6 +83,12 @@ final class BuildPipeline {
         this.expectedRows = expectedRows;
         this.idColumn = cfg.source().idColumn();
         this.queue = new ArrayBlockingQueue<>(build.queueBatches());
+    }
+
+    /** Reads only the rows of {@code partitions} (the SQL leaves the others out). */
+    BuildPipeline only(java.util.Set<Integer> partitions) {
+        this.only = partitions;
+        return this;
     }
 
     /** Streams every key range through the sink; returns when all batches are written, or throws the first failure. */
@@ -161,7 +169,7 @@ final class BuildPipeline {
                 OPEN_BATCHES_BUDGET_BYTES / build.readers());
         long[] last = {Long.MIN_VALUE, 0}; // last id, and whether one was seen (1)
         long[] mark = {System.nanoTime()};
-        source.stream(range, row -> {
+        ItemSource.RowSink handle = row -> {
             long entered = System.nanoTime();
             stats.add(BuildStatistics.Work.READ, entered - mark[0]);
             if (stop) {
@@ -204,7 +212,12 @@ final class BuildPipeline {
                 sincePublish[0] = 0;
             }
             mark[0] = System.nanoTime();
-        });
+        };
+        if (only == null) {
+            source.stream(range, handle);
+        } else {
+            source.stream(range, only, partitions, handle);
+        }
         for (Batch b : batcher.drain()) {
             ship(progress, b);
         }

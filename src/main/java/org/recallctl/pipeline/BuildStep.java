@@ -13,6 +13,7 @@ import org.recallctl.milvus.CollectionSpec;
 import org.recallctl.milvus.ImportStorage;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.milvus.Partitions;
 import org.recallctl.pointer.CheckpointStore;
 import org.recallctl.source.ItemSource;
 
@@ -122,10 +123,6 @@ public final class BuildStep {
         Map<String, Double> phases = new LinkedHashMap<>();
         BuildCheckpoint checkpoint = null;
         if (resume) {
-            if (storage != null) {
-                throw new CheckRefusedException("cannot resume with build.method import: an import build restarts "
-                        + "from scratch (run without --resume); resume works with build.method insert");
-            }
             checkpoint = BuildCheckpoint.resume(checkpoints, cfg, source, milvus, target, warn); // refuses first
         }
         if (milvus.hasCollection(target)) {
@@ -137,18 +134,32 @@ public final class BuildStep {
         }
         if (checkpoints != null && !resume) {
             // a clean build: the old checkpoint goes before anything changes, the new one names this target
-            BuildCheckpoint started = BuildCheckpoint.start(checkpoints, cfg, source, target, warn);
-            checkpoint = storage == null ? started : null; // import files are not durable: nothing to resume there
+            checkpoint = BuildCheckpoint.start(checkpoints, cfg, source, target, warn);
         }
+        // build.method import: the unit of progress is a partition whose import completed, not a key range
+        BuildCheckpoint importCp = storage != null ? checkpoint : null;
+        if (storage != null) {
+            checkpoint = null;
+        }
+        Optional<BuildCheckpoint.Imported> imported = resume && importCp != null ? importCp.imported() : Optional.empty();
+        // an import build killed before its files were complete made nothing durable: the same target from scratch
+        boolean fromScratch = !resume || (storage != null && imported.isEmpty());
         CollectionSpec spec = CollectionSpec.from(target, cfg);
         List<String> tails = new ArrayList<>();
-        if (!resume) {
+        java.util.Set<Integer> redo = null;
+        if (fromScratch) {
             if (milvus.hasCollection(target)) {
                 listener.phase("drop");
                 milvus.dropCollection(target);
             }
             listener.phase("create");
             milvus.createCollection(spec);
+        } else if (storage != null) {
+            listener.phase("resume");
+            redo = settleImports(target, imported.get(), tails);
+            if (milvus.index(target, cfg.collection().vectorField()).exists()) {
+                milvus.dropIndex(target, cfg.collection().vectorField()); // built again after the import
+            }
         } else {
             listener.phase("resume");
             String idField = cfg.collection().idField();
@@ -175,7 +186,25 @@ public final class BuildStep {
                 () -> Math.max(expectedRows, stats.read.get()));
         long carried = 0;
         int skipped = 0;
-        if (resume) {
+        if (redo != null) {
+            BuildCheckpoint.Imported imp = imported.get();
+            for (int p = 0; p < partitions; p++) {
+                if (redo.contains(p)) {
+                    continue;
+                }
+                long rej = p < imp.rejected().length ? imp.rejected()[p] : 0;
+                long rows = p < imp.written().length ? imp.written()[p] : 0;
+                stats.written.add(p, rows);
+                stats.readByPartition.add(p, rows + rej);
+                ledger.carryPartition(p, rej);
+                for (RejectReason reason : RejectReason.values()) {
+                    ledger.carry(reason, p < imp.rejectedByReason().length ? imp.rejectedByReason()[p][reason.ordinal()] : 0);
+                }
+                carried += rows + rej;
+                skipped++;
+            }
+            stats.read.addAndGet(carried);
+        } else if (resume && checkpoint != null) {
             for (RangeProgress r : checkpoint.ranges()) {
                 RangeProgress.Confirmed c = r.snapshot();
                 skipped += c.done() ? 1 : 0;
@@ -193,7 +222,7 @@ public final class BuildStep {
         }
         if (storage != null) {
             milvus.requireImport(target); // before any file is written
-            streamAndImport(target, spec, storage, stats, ledger, expectedRows, phases);
+            streamAndImport(target, spec, storage, stats, ledger, expectedRows, phases, importCp, redo);
         } else {
             long ts = System.nanoTime();
             listener.phase("stream");
@@ -214,15 +243,11 @@ public final class BuildStep {
                 cfg.collection().metric().name(), cfg.index().params(), cfg.milvus().indexTimeoutS() * 1000L,
                 listener::index);
         phases.put("index", BuildStatistics.secs(System.nanoTime() - ti));
-        int ranges = checkpoint == null ? 0 : checkpoint.ranges().size();
-        lastResume = new Resume(resume, stats.read.get() - carried, carried, skipped, resume ? ranges - skipped : 0,
+        int units = redo != null ? redo.size() + skipped : checkpoint == null ? 0 : checkpoint.ranges().size();
+        lastResume = new Resume(resume, stats.read.get() - carried, carried, skipped, resume ? units - skipped : 0,
                 List.copyOf(tails));
         if (checkpoints != null) {
-            if (checkpoint != null) {
-                checkpoint.clear(); // built and indexed: nothing left to resume
-            } else {
-                BuildCheckpoint.clear(checkpoints, warn);
-            }
+            BuildCheckpoint.clear(checkpoints, warn); // built and indexed: nothing left to resume
         }
 
         Map<String, Double> all = new LinkedHashMap<>(stats.threadSeconds());
@@ -232,6 +257,64 @@ public final class BuildStep {
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
                 ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index,
                 stats.readByPartition.toMap(), resume);
+    }
+
+    /**
+     * A resumed import build: which partitions must be imported again. A partition whose import completed is kept;
+     * one whose job the killed run had started is waited for (the server goes on importing without us) and kept when
+     * it completed with its files' rows; any other partition is emptied (dropped and created) and imported again.
+     */
+    private java.util.Set<Integer> settleImports(String target, BuildCheckpoint.Imported imp, List<String> notes) {
+        java.util.Set<Integer> redo = new java.util.TreeSet<>();
+        long timeoutMs = cfg.build().imports().timeoutS() * 1000L;
+        for (int p = 0; p < cfg.collection().partitions(); p++) {
+            long rows = p < imp.written().length ? imp.written()[p] : 0;
+            BuildCheckpoint.Imported.Job job = imp.jobs().get(p);
+            boolean done = rows == 0 || (job != null && job.done());
+            if (!done && job != null && !job.tasks().isEmpty()) {
+                done = awaitJob(target, p, job, timeoutMs);
+            }
+            if (done) {
+                continue;
+            }
+            redo.add(p);
+            if (milvus.partitionRowCount(target, Partitions.name(p)) > 0) {
+                milvus.recreatePartition(target, Partitions.name(p));
+            }
+        }
+        notes.add("partitions imported again: " + (redo.isEmpty() ? "none" : redo.stream().map(Partitions::name).toList()));
+        return redo;
+    }
+
+    /** Waits for the killed run's import job of partition {@code p}; true when it completed with its rows. */
+    private boolean awaitJob(String target, int p, BuildCheckpoint.Imported.Job job, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            long rows = 0;
+            boolean all = true;
+            for (long task : job.tasks()) {
+                org.recallctl.milvus.ImportProgress s = milvus.importState(task);
+                if (s.failed()) {
+                    return false;
+                }
+                all &= s.completed();
+                rows += s.rows();
+            }
+            if (all) {
+                return rows == job.rows();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new org.recallctl.error.DependencyException("milvus", "the interrupted build's import into "
+                        + target + "/" + Partitions.name(p) + " is still running after " + timeoutMs / 1000
+                        + " s; resume again later or raise build.import.timeout_s");
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new org.recallctl.error.RecallctlException(130, "interrupted while waiting for an import", e);
+            }
+        }
     }
 
     /** Deletes the source's ids in {@code range} from {@code target}, in requests of at most 10,000 keys. */
@@ -248,18 +331,43 @@ public final class BuildStep {
      * partition. The files are removed after a good import and kept (and reported) after a failure.
      */
     private void streamAndImport(String target, CollectionSpec spec, ImportStorage storage, BuildStatistics stats,
-                                 RejectLedger ledger, long expectedRows, Map<String, Double> phases) {
+                                 RejectLedger ledger, long expectedRows, Map<String, Double> phases,
+                                 BuildCheckpoint checkpoint, java.util.Set<Integer> only) {
         boolean imported = false;
         ImportFileSink files = new ImportFileSink(spec, storage);
         try {
             long ts = System.nanoTime();
             listener.phase("stream");
-            new BuildPipeline(cfg, target, source, files, stats, ledger, listener, expectedRows).run();
+            if (only == null || !only.isEmpty()) {
+                new BuildPipeline(cfg, target, source, files, stats, ledger, listener, expectedRows).only(only).run();
+            }
             List<ImportFileSink.Partition> written = files.close();
             phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
             ledger.check(stats.read.get(), true);
-            phases.putAll(new BulkImport(milvus, storage, target, cfg.build().imports().timeoutS() * 1000L, listener)
-                    .run(written));
+            BulkImport bulk = new BulkImport(milvus, storage, target, cfg.build().imports().timeoutS() * 1000L, listener);
+            if (checkpoint != null) {
+                long[] w = new long[cfg.collection().partitions()];
+                for (int p = 0; p < w.length; p++) {
+                    w[p] = stats.written.get(p);
+                }
+                checkpoint.streamed(w, ledger); // the files are complete: from here a partition's import is the unit
+                Map<Integer, List<Long>> tasks = new java.util.concurrent.ConcurrentHashMap<>();
+                bulk.progress(new BulkImport.Progress() {
+                    @Override
+                    public void started(int partition, long rows, List<Long> t) {
+                        tasks.put(partition, t);
+                        checkpoint.importStarted(partition, rows, t, false);
+                    }
+
+                    @Override
+                    public void completed(int partition, long rows) {
+                        checkpoint.importStarted(partition, rows, tasks.getOrDefault(partition, List.of()), true);
+                    }
+                });
+            }
+            if (!written.isEmpty()) {
+                phases.putAll(bulk.run(written));
+            }
             imported = true;
         } finally {
             try {

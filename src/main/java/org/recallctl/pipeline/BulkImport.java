@@ -25,6 +25,22 @@ final class BulkImport {
     private final String target;
     private final long timeoutMs;
     private final BuildListener listener;
+    private Progress progress = new Progress() {
+    };
+
+    /** What a resumable build records: a partition's job started (its task ids), a partition's import completed. */
+    interface Progress {
+        default void started(int partition, long rows, List<Long> tasks) {
+        }
+
+        default void completed(int partition, long rows) {
+        }
+    }
+
+    BulkImport progress(Progress p) {
+        this.progress = p;
+        return this;
+    }
 
     BulkImport(MilvusGateway milvus, ImportStorage storage, String target, long timeoutMs, BuildListener listener) {
         this.milvus = milvus;
@@ -52,7 +68,9 @@ final class BulkImport {
         for (int i = 0; i < partitions.size(); i++) {
             ImportFileSink.Partition p = partitions.get(i);
             jobs.add(new Job(p, milvus.startImport(target, Partitions.name(p.index()), published.get(i))));
+            progress.started(p.index(), p.rows(), jobs.get(i).tasks());
         }
+        java.util.Set<Integer> reported = new java.util.HashSet<>();
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
         while (true) {
             long rows = 0;
@@ -75,6 +93,9 @@ final class BulkImport {
                     throw new DependencyException("milvus", "import of " + target + "/"
                             + Partitions.name(j.partition().index()) + " completed with " + jobRows + " rows, but its"
                             + " files hold " + j.partition().rows() + "; files kept in " + storage.kept());
+                }
+                if (jobDone && reported.add(j.partition().index())) {
+                    progress.completed(j.partition().index(), jobRows);
                 }
                 rows += jobRows;
             }

@@ -28,6 +28,8 @@ final class RejectLedger {
     /** Rows that belong to no partition (a NULL or out-of-range id). */
     private final java.util.concurrent.atomic.AtomicLong unpartitioned = new java.util.concurrent.atomic.AtomicLong();
     private final List<BuildResult.RejectedRow> sample = new ArrayList<>();
+    /** Rejections per partition and reason (partition * reasons + ordinal): what a resumed import build carries. */
+    private final AtomicLongArray byPartitionReason;
 
     /** @param rowsKnown the larger of the source count and the rows read so far (the early limit's base) */
     RejectLedger(Tolerance tolerance, int partitions, String target, LongSupplier rowsKnown) {
@@ -35,12 +37,19 @@ final class RejectLedger {
         this.target = target;
         this.rowsKnown = rowsKnown;
         this.byPartition = new PartitionCounts(partitions);
+        this.byPartitionReason = new AtomicLongArray(partitions * RejectReason.values().length);
+    }
+
+    /** Rows of {@code partition} rejected for {@code reason} so far. */
+    long count(int partition, RejectReason reason) {
+        return byPartitionReason.get(partition * RejectReason.values().length + reason.ordinal());
     }
 
     /** Records one bad row; throws CheckRefusedException once the rejections pass the limit. */
     void reject(long id, int partition, RejectReason reason, String message) {
         byReason.incrementAndGet(reason.ordinal());
         byPartition.add(partition, 1);
+        byPartitionReason.incrementAndGet(partition * RejectReason.values().length + reason.ordinal());
         long n = total();
         synchronized (sample) {
             if (sample.size() < SAMPLE_MAX) {

@@ -36,6 +36,18 @@ public interface ItemSource extends AutoCloseable {
     /** Streams the selected rows of one key range in id order to {@code sink}. */
     void stream(KeyRange range, RowSink sink);
 
+    /**
+     * Streams the selected rows of one key range whose partition ({@code id mod of}) is in {@code partitions}, in id
+     * order: a resumed import build reads only the partitions whose import is not confirmed.
+     */
+    default void stream(KeyRange range, java.util.Set<Integer> partitions, int of, RowSink sink) {
+        stream(range, row -> {
+            if (partitions.contains((int) Math.floorMod(row.id(), (long) of))) {
+                sink.accept(row);
+            }
+        });
+    }
+
     /** The selected ids of one key range, in order (ids only: a resumed build deletes them before rewriting). */
     default List<Long> ids(KeyRange range) {
         List<Long> out = new java.util.ArrayList<>();

@@ -239,9 +239,24 @@ public final class MysqlItemSource implements ItemSource {
 
     @Override
     public void stream(KeyRange range, RowSink sink) {
+        stream(range, "", sink);
+    }
+
+    @Override
+    public void stream(KeyRange range, java.util.Set<Integer> partitions, int of, RowSink sink) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        StringBuilder in = new StringBuilder();
+        partitions.stream().sorted().forEach(p -> in.append(in.length() == 0 ? "" : ",").append((int) p));
+        // the rows of other partitions are not even sent (MOD of a negative id is negative in SQL: floorMod)
+        stream(range, " AND MOD(MOD(" + id + ", " + of + ") + " + of + ", " + of + ") IN (" + in + ")", sink);
+    }
+
+    private void stream(KeyRange range, String andAlso, RowSink sink) {
         StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(vector);
         scalarColumns.forEach(col -> sql.append(", ").append(col));
-        sql.append(" FROM ").append(table).append(selected(id + " BETWEEN ? AND ?")).append(" ORDER BY ").append(id);
+        sql.append(" FROM ").append(table).append(selected(id + " BETWEEN ? AND ?" + andAlso)).append(" ORDER BY ").append(id);
         withConnection("read rows " + range.from() + ".." + range.to(), c -> {
             // one snapshot per reader: its rows are the table as of its start, whatever is inserted meanwhile, so
             // the counts it reports are exactly what it read (InnoDB/MariaDB; MyISAM ignores it)

@@ -303,6 +303,65 @@ class ResumeBuildIT {
         assertThat(vanished.err()).contains("no longer exists");
     }
 
+    /**
+     * build.method import on the real engine: a real rebuild killed (SIGKILL) once its import jobs started; the
+     * record of partition p1's job is then removed, as if the kill came before it was started. The resume waits for
+     * the jobs the killed run started (the server imports without us), keeps the partitions that completed and
+     * does not read their rows again, empties p1 (the server did import it) and imports it again: exactly the
+     * source's rows per partition, no duplicate. Fails when p1 is not emptied (its rows twice) or when completed
+     * partitions are read again.
+     */
+    @Test
+    @Tag("full-engine")
+    void aKilledImportBuildResumesByPartitionWithoutReadingImportedPartitionsAgain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(stack.isFullEngine(), "needs the full engine: bin/test --milvus full");
+        String name = TestStack.unique("resimp");
+        Path shared = dir.resolve("shared").toAbsolutePath();
+        Map<String, String> o = settings(Map.of("build.method", "import", "build.import.local_dir", shared.toString(),
+                "build.batch_rows", "1000"));
+        cfg = stack.load(name, o).config();
+        Path conf = stack.writeConfigFile(dir, name, o);
+        CollectionFixture.seedSource(cfg, ROWS, 13);
+        String target;
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg);
+             redis.clients.jedis.RedisClient raw = redis.clients.jedis.RedisClient.create("127.0.0.1", stack.redisPort());
+             LaunchedCli run = LaunchedCli.start(dir, "rebuild", "--config", conf.toString())) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            while (!p.checkpoints().read().containsKey("import:0") && run.isAlive() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(run.isAlive()).as("importing: " + run.stderr()).isTrue();
+            run.kill();
+            assertThat(run.waitFor(30)).isEqualTo(137);
+            raw.hdel(p.checkpoints().key(), "import:1");
+            target = BuildCheckpoint.target(p.checkpoints()).orElseThrow();
+            awaitLockFree(p);
+        }
+        CliRun resumed = Cli.run(Map.of("RECALLCTL_CONFIG", conf.toString()), "rebuild", "--resume", "--report",
+                dir.resolve("resumed.json").toString());
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        JsonNode report = Json.mapper().readTree(Files.readString(dir.resolve("resumed.json")));
+        long readNow = report.at("/counts/rows_read").asLong();
+        long before = report.at("/counts/rows_confirmed_before").asLong();
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg); MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus());
+             MysqlItemSource source = MysqlItemSource.open(cfg, 1)) {
+            Map<Integer, Long> bySource = source.countByPartition(4);
+            System.err.printf("import resume: read %d, took %d as imported (p0 %d, p1 %d rows)%n", readNow, before,
+                    bySource.get(0), bySource.get(1));
+            assertThat(readNow + before).isEqualTo(ROWS);
+            assertThat(readNow).as("p1 read again, p0 (its import recorded) not").isGreaterThanOrEqualTo(bySource.get(1))
+                    .isLessThanOrEqualTo(ROWS - bySource.get(0));
+            assertThat(p.current()).contains(target);
+            assertThat(milvus.countLoaded(target, Partitions.names(4))).as("count(*)").isEqualTo(ROWS);
+            for (int i = 0; i < 4; i++) {
+                assertThat(milvus.countLoaded(target, List.of(Partitions.name(i)))).as("p" + i).isEqualTo(bySource.get(i));
+            }
+            List<Long> ids = allIds(target);
+            assertThat(ids).hasSize(ROWS);
+            assertThat(new HashSet<>(ids)).hasSize(ROWS);
+        }
+    }
+
     /** A rebuild that fails after a few acknowledged batches; returns its target (named by its checkpoint). */
     private String interrupted() {
         AtomicInteger batches = new AtomicInteger();
