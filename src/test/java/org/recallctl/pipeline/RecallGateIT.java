@@ -115,6 +115,15 @@ class RecallGateIT {
             byPartition.forEach((part, rows) -> milvus.upsert(collection, Partitions.name(part), rows));
             milvus.flush(collection, 60_000);
         }
+        if (TestStack.get().isFullEngine()) {
+            // searches run with BOUNDED consistency (as the search service's): the real engine shows writes to
+            // them after common.gracefulTime (5 s by default); the spot-check reads STRONG and sees them at once
+            try {
+                Thread.sleep(6_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A random unit vector: what a scrambled row looks like (nowhere near its cluster). */
