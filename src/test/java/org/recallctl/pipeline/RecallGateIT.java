@@ -317,6 +317,11 @@ class RecallGateIT {
         CollectionFixture.seedSource(cfg, ROWS, 23);
         Map<String, String> env = Map.of("RECALLCTL_CONFIG", config.toString());
         try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            CliRun plan = Cli.run(env, "rebuild", "--dry-run", "--skip-gate");
+            assertThat(plan.exitCode()).as(plan.toString()).isZero();
+            assertThat(plan.out()).contains("recall gate      SKIPPED (--skip-gate): the switch would not check");
+            assertThat(Cli.run(env, "rebuild", "--dry-run").out())
+                    .contains("recall gate      100 queries, recall@10 >= 0.9, overlap reported, spot-check 100 rows");
             Path report = dir.resolve("skip.json");
             CliRun run = Cli.run(env, "rebuild", "--skip-gate", "--report", report.toString());
             assertThat(run.exitCode()).as(run.toString()).isZero();
