@@ -14,8 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rebuild", description = {"The whole pipeline under the run lock: check -> build -> warmup -> "
-        + "check the built collection -> recall gate and spot-check -> switch. Stops at the first failure with its exit code, cleans key2 and "
-        + "the lock, and leaves key1 and the serving collection untouched."})
+        + "check the built collection -> recall gate and spot-check -> switch -> probe (-> watch). Stops at the first "
+        + "failure with its exit code, cleans key2 and the lock, and leaves key1 and the serving collection untouched; "
+        + "a probe failure after the switch reverts it (exit 3)."})
 public class RebuildCommand implements Callable<Integer> {
     private static final int PLAN_VALUE_WIDTH = 80;
     private final CliContext ctx;
@@ -31,6 +32,13 @@ public class RebuildCommand implements Callable<Integer> {
     boolean skipGate;
     @Mixin
     ReportOption report;
+    @Option(names = "--resume", description = "Continue the build a killed or failed rebuild left behind (its "
+            + "checkpoint in Redis): same target, confirmed key ranges are not read again, the unconfirmed tail is "
+            + "deleted and written again. Exit 3 when there is no checkpoint or the source, the build-relevant config "
+            + "or the target changed since.")
+    boolean resume;
+    @Mixin
+    WatchOption watch;
 
     RebuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -44,7 +52,7 @@ public class RebuildCommand implements Callable<Integer> {
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
-                    .skipGate(skipGate).run(dryRun, report.file());
+                    .skipGate(skipGate).watch(watch.window(cfg)).run(dryRun, resume, report.file());
         } finally {
             ctx.connections().endCommand();
         }

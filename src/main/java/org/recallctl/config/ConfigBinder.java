@@ -100,8 +100,10 @@ final class ConfigBinder {
                                 secret("build.import.s3.secret_key", "build.import.s3.secret_key_file"),
                                 bool("build.import.s3.path_style"))));
         var metrics = new RecallConfig.Metrics(path("metrics.textfile"));
+        var probe = new RecallConfig.Probe(intIn("probe.queries", 0, 16384), intIn("probe.max_p99_ms", 1, 600_000),
+                intIn("probe.watch_interval_ms", 100, 3_600_000));
         return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
-                retention, alert, build, metrics, gate());
+                retention, alert, build, metrics, gate(), probe);
     }
 
     private RecallConfig.Gate gate() {

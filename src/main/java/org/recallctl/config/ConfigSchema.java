@@ -128,6 +128,11 @@ public final class ConfigSchema {
         str("warmup.settle_pct", "10", "p99 is settled when two windows differ by less than this %");
         integer("warmup.timeout_s", "300", "warm-up time budget");
 
+        integer("probe.queries", "20", "serve probe after every switch: queries on the read endpoint against the "
+                + "collection key1 (and the alias) resolve to; a failure reverts the switch (exit 3); 0 = no probe");
+        integer("probe.max_p99_ms", "1000", "the probe fails when the p99 of its fan-out queries is above this");
+        integer("probe.watch_interval_ms", "2000", "pause between probe rounds during --watch DURATION");
+
         integer("retention.keep", "2", "generations kept: the serving one plus keep-1 history entries for rollback (marked collections only)");
         integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch; then the next run or prune releases it");
 

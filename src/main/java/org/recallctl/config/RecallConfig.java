@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis redis, Collection collection,
                            Index index, Search search, Thresholds thresholds, Warmup warmup, Retention retention,
                            Alert alert, Build build, Metrics metrics,
-                           Gate gate) {
+                           Gate gate, Probe probe) {
 
     public enum Encoding { JSON, CSV, F32LE, BASE64 }
 
@@ -66,6 +66,16 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     }
 
     public record Warmup(int maxQueries, int window, double settlePct, int timeoutS) {
+    }
+
+    /**
+     * The serve probe after a switch (issue 12 §3): {@code queries} fan-out queries (0 = off), failing above
+     * {@code maxP99Ms}; {@code --watch} repeats it every {@code watchIntervalMs}.
+     */
+    public record Probe(int queries, int maxP99Ms, int watchIntervalMs) {
+        public boolean enabled() {
+            return queries > 0;
+        }
     }
 
     public record Retention(int keep, int graceS) {

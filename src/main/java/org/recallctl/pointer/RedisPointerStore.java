@@ -213,6 +213,14 @@ public final class RedisPointerStore implements AutoCloseable {
                 + consequence);
     }
 
+    /**
+     * PUBLISH on a pipeline channel (standalone, Sentinel's master, or any cluster node: the cluster bus forwards
+     * it to every node). Returns how many subscribers received it on the node it went to.
+     */
+    public long publish(String channel, String message) {
+        return call("publish on " + channel, () -> client.publish(channel, message));
+    }
+
     /** When each collection stopped serving (epoch ms), as the switch and rollback scripts recorded it. */
     public java.util.Map<String, Long> retired() {
         java.util.Map<String, String> raw = call("read " + keys.retired(), () -> client.hgetAll(keys.retired()));
@@ -295,6 +303,21 @@ public final class RedisPointerStore implements AutoCloseable {
         } catch (Exception e) {
             return new LockInfo("", "?", -1, "unparseable lock value", "?", ttl);
         }
+    }
+
+    /** The resumable build's checkpoints on this connection (issue 12 §4). */
+    public CheckpointStore checkpoints() {
+        return new CheckpointStore(client, keys.checkpoint(), this::call);
+    }
+
+    /** The run journal on this connection (issue 12 §5). */
+    public RunJournalStore journal() {
+        return new RunJournalStore(client, keys.runs(), this::call);
+    }
+
+    /** How the stores beside the pointer translate Redis errors (exit 4 naming the endpoint). */
+    interface Caller {
+        <T> T call(String what, Supplier<T> op);
     }
 
     /** Test and repair helper: deletes all keys of this pipeline. */
