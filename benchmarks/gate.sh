@@ -15,14 +15,14 @@ CFG="$WORK/recallctl.yaml"
 write_config "$CFG" "$NAME" "$ENCODING" 4
 build_jar
 export OPENBLAS_NUM_THREADS=1 # as the launcher: ExactTopK runs one single-threaded sgemm per core itself
-rc() { java -jar "$JAR" "$@" --config "$CFG"; }
+RC=(java -jar "$JAR") # an array, not a function: timed runs it through /usr/bin/time
 # a previous run's key2 would make `build` refuse its own collection name
 clear_keys() { redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" DEL "bench:{$NAME}:building" "bench:{$NAME}:lock" >/dev/null; }
 clear_keys
 
 if [[ -z "${SKIP_SEED:-}" ]]; then
     echo "seeding $ROWS rows into $NAME ($ENCODING)..." >&2
-    rc demo seed --items "$ROWS" --replace -q >/dev/null
+    "${RC[@]}" demo seed --config "$CFG" --items "$ROWS" --replace -q >/dev/null
 fi
 
 echo "(a) mariadb --quick read..." >&2
@@ -31,12 +31,12 @@ MYSQL_PWD="$(cat "$MYSQL_PASSWORD_FILE")" timed "$WORK/a" mariadb --quick -h "$M
 A_S=$(cut -d' ' -f1 "$WORK/a")
 
 echo "(b) recallctl build + warmup (load)..." >&2
-timed "$WORK/b" rc build --collection "${NAME}_x" --json -q > "$WORK/b.json"
+timed "$WORK/b" "${RC[@]}" build --config "$CFG" --collection "${NAME}_x" --json -q > "$WORK/b.json"
 B_S=$(cut -d' ' -f1 "$WORK/b")
-rc warmup --collection "${NAME}_x" -q --set warmup.max_queries=0 >/dev/null
+"${RC[@]}" warmup --config "$CFG" --collection "${NAME}_x" -q --set warmup.max_queries=0 >/dev/null
 
 echo "(c) recallctl check --built..." >&2
-timed "$WORK/c" rc check --built "${NAME}_x" -q >/dev/null
+timed "$WORK/c" "${RC[@]}" check --config "$CFG" --built "${NAME}_x" -q >/dev/null
 C_S=$(cut -d' ' -f1 "$WORK/c")
 
 echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); milvus $MILVUS_FLAVOR"
@@ -48,7 +48,7 @@ printf '%-8s %-6s %8s %9s %9s %9s %9s %8s %12s\n' queries cache wall_s gate_s gt
 for q in $QUERIES; do
     cache="$WORK/cache-$q"
     for pass in cold warm; do
-        timed "$WORK/g" rc check --recall --collection "${NAME}_x" --json -q --set gate.queries="$q" \
+        timed "$WORK/g" "${RC[@]}" check --config "$CFG" --recall --collection "${NAME}_x" --json -q --set gate.queries="$q" \
             --set gate.cache_dir="$cache" --set gate.min_recall=0 > "$WORK/g.json"
         G_S=$(cut -d' ' -f1 "$WORK/g")
         printf '%-8s %-6s %8s %9.2f %9.2f %9.2f %9.4f %8.3f %12.1f\n' "$q" "$pass" "$G_S" \

@@ -40,7 +40,7 @@ import org.recallctl.source.VectorCodec;
  * source. Only reads; a refusal is exit 3 and the chain never reaches the switch.
  */
 public final class GateStep {
-    /** Queries per search request: small enough to answer within search.timeout_ms per partition. */
+    /** Queries per search request; each request may take BATCH x search.timeout_ms per partition. */
     static final int BATCH = 16;
 
     /**
@@ -186,8 +186,9 @@ public final class GateStep {
 
     private List<List<ScoredHit>> search(String collection, QuerySet qs, int k, Map<String, Object> params) {
         CollectionLayout layout = reader.layout(collection);
+        // search.timeout_ms is the deadline of one user query; a request carries BATCH of them
         FanOutSearcher searcher = new FanOutSearcher(reader, layout.vectorField(), SearchRunner.partitionCount(layout),
-                cfg.collection().metric(), cfg.search().timeoutMs());
+                cfg.collection().metric(), (long) cfg.search().timeoutMs() * BATCH);
         List<float[]> all = qs.vectors();
         List<List<ScoredHit>> out = new ArrayList<>(all.size());
         for (int from = 0; from < all.size(); from += BATCH) {

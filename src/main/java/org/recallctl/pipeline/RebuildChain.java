@@ -342,8 +342,8 @@ public final class RebuildChain {
         }
         RecallConfig.Gate g = cfg.gate();
         return "recall gate: " + g.queries() + " queries, recall@" + cfg.search().topk() + " >= " + g.minRecall()
-                + (g.minOverlap().isPresent() ? ", overlap with serving >= " + g.minOverlap().getAsDouble()
-                : ", overlap with serving reported") + (g.spotCheck() > 0 ? ", spot-check " + g.spotCheck() + " rows"
+                + (g.minOverlap().isPresent() ? ", overlap >= " + g.minOverlap().getAsDouble()
+                : ", overlap reported") + (g.spotCheck() > 0 ? ", spot-check " + g.spotCheck() + " rows"
                 : ", no spot-check");
     }
 

@@ -115,6 +115,15 @@ class RecallGateIT {
             byPartition.forEach((part, rows) -> milvus.upsert(collection, Partitions.name(part), rows));
             milvus.flush(collection, 60_000);
         }
+        if (TestStack.get().isFullEngine()) {
+            // searches run with BOUNDED consistency (as the search service's): the real engine shows writes to
+            // them after common.gracefulTime (5 s by default); the spot-check reads STRONG and sees them at once
+            try {
+                Thread.sleep(6_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A random unit vector: what a scrambled row looks like (nowhere near its cluster). */
@@ -229,6 +238,44 @@ class RecallGateIT {
         }
     }
 
+    /**
+     * A useless index setting: IVF with nlist 64 on clustered data searched with nprobe 1 (what search.params
+     * says) misses neighbours; a strict gate refuses it with exit 3 before anything serves, and the same
+     * generation searched with nprobe 64 passes and switches. (milvus-lite builds IVF lists on these small
+     * segments; the real engine indexes none under 1,024 rows per segment, so this one is not full-engine.)
+     */
+    @Test
+    void anIvfIndexSearchedWithNprobeOneIsRefusedByAStrictGateAndPassesWithEnoughProbes() throws Exception {
+        String name = TestStack.unique("ivf");
+        Map<String, String> o = small(Map.of("index.params.nlist", "64", "search.params.nprobe", "1",
+                "gate.min_recall", "0.95"));
+        Path config = stack.writeConfigFile(dir, name, o);
+        RecallConfig cfg = stack.load(name, o).config();
+        CollectionFixture.seedSource(cfg, ROWS, 24);
+        Map<String, String> env = Map.of("RECALLCTL_CONFIG", config.toString());
+        try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            Path report = dir.resolve("nprobe1.json");
+            CliRun refused = Cli.run(env, "rebuild", "--report", report.toString());
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+            assertThat(refused.err()).contains("recall gate refused").contains("below gate.min_recall 0.95")
+                    .contains("search.params {nprobe=1}");
+            assertThat(redis.current()).as("nothing switched").isEmpty();
+            assertThat(redis.building()).isEmpty();
+            JsonNode r = Json.mapper().readTree(Files.readString(report));
+            assertThat(r.at("/counts/gate_recall").asDouble()).isLessThan(0.95);
+            assertThat(r.at("/counts/gate_spot_mismatches").asLong()).as("the data is fine, the index setting is not")
+                    .isZero();
+
+            Thread.sleep(1100);
+            CliRun ok = Cli.run(env, "rebuild", "--set", "search.params.nprobe=64");
+            assertThat(ok.exitCode()).as(ok.toString()).isZero();
+            assertThat(ok.out()).contains("recall gate: passed: recall@10 1.000");
+            assertThat(redis.current()).isPresent();
+        } finally {
+            cleanup(cfg);
+        }
+    }
+
     /** One row whose stored vector differs from the source (slightly: recall cannot see it) refuses the switch. */
     @Test
     void theSpotCheckCatchesOneRowWhoseVectorDiffersFromTheSource() throws Exception {
@@ -270,6 +317,11 @@ class RecallGateIT {
         CollectionFixture.seedSource(cfg, ROWS, 23);
         Map<String, String> env = Map.of("RECALLCTL_CONFIG", config.toString());
         try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            CliRun plan = Cli.run(env, "rebuild", "--dry-run", "--skip-gate");
+            assertThat(plan.exitCode()).as(plan.toString()).isZero();
+            assertThat(plan.out()).contains("recall gate      SKIPPED (--skip-gate): the switch would not check");
+            assertThat(Cli.run(env, "rebuild", "--dry-run").out())
+                    .contains("recall gate      100 queries, recall@10 >= 0.9, overlap reported, spot-check 100 rows");
             Path report = dir.resolve("skip.json");
             CliRun run = Cli.run(env, "rebuild", "--skip-gate", "--report", report.toString());
             assertThat(run.exitCode()).as(run.toString()).isZero();
