@@ -254,11 +254,14 @@ function _picocli_recallctl_status() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--set'"
+  local arg_opts="'--runs' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--runs')
+      return
+      ;;
     '--config')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -334,7 +337,7 @@ function _picocli_recallctl_build() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--resume' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--report' '--collection' '--partitions' '--batch-rows' '--readers' '--writers' '--method' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
@@ -478,7 +481,7 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--skip-gate' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--skip-gate' '--resume' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--report' '--watch' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default

@@ -49,6 +49,12 @@ public class BuildCommand implements Callable<Integer> {
             + " build.import.*, Milvus 2.3+).")
     String method;
 
+    @Option(names = "--resume", description = "Continue the build a killed or failed build left behind (its "
+            + "checkpoint in Redis): same target, confirmed key ranges are not read again, the unconfirmed tail is "
+            + "deleted and written again. Exit 3 when there is no checkpoint or the source, the build-relevant config "
+            + "or the target changed since.")
+    boolean resume;
+
     BuildCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -67,7 +73,7 @@ public class BuildCommand implements Callable<Integer> {
         BuildResult result;
         try {
             result = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC())
-                    .run(new BuildOperation(collection, progress), report.file());
+                    .run(new BuildOperation(collection, progress, resume), report.file());
         } finally {
             ctx.connections().endCommand();
         }

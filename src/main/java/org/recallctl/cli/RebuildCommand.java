@@ -32,6 +32,11 @@ public class RebuildCommand implements Callable<Integer> {
     boolean skipGate;
     @Mixin
     ReportOption report;
+    @Option(names = "--resume", description = "Continue the build a killed or failed rebuild left behind (its "
+            + "checkpoint in Redis): same target, confirmed key ranges are not read again, the unconfirmed tail is "
+            + "deleted and written again. Exit 3 when there is no checkpoint or the source, the build-relevant config "
+            + "or the target changed since.")
+    boolean resume;
     @Mixin
     WatchOption watch;
 
@@ -47,7 +52,7 @@ public class RebuildCommand implements Callable<Integer> {
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
-                    .skipGate(skipGate).watch(watch.window(cfg)).run(dryRun, report.file());
+                    .skipGate(skipGate).watch(watch.window(cfg)).run(dryRun, resume, report.file());
         } finally {
             ctx.connections().endCommand();
         }

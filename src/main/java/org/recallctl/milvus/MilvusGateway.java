@@ -520,6 +520,24 @@ public final class MilvusGateway implements AutoCloseable {
         return new ImportProgress(task, r.getState().name().replace("Import", ""), r.getRowCount(), percent, reason);
     }
 
+    /**
+     * Deletes rows by primary key from every partition (works on a collection that is not loaded, unlike a delete
+     * by expression on Milvus 2.3): a resumed build's unconfirmed tail, removed before it is written again.
+     */
+    public void deleteIds(String collection, String idField, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        StringBuilder filter = new StringBuilder(idField).append(" in [");
+        for (int i = 0; i < ids.size(); i++) {
+            filter.append(i == 0 ? "" : ",").append(ids.get(i));
+        }
+        filter.append(']');
+        run("delete " + ids.size() + " ids " + ids.get(0) + ".." + ids.get(ids.size() - 1) + " from " + collection,
+                () -> client.delete(io.milvus.v2.service.vector.request.DeleteReq.builder().collectionName(collection)
+                        .filter(filter.toString()).build()));
+    }
+
     /** Idempotent write: a retried batch replaces rows instead of duplicating them. */
     public void upsert(String collection, String partition, List<JsonObject> rows) {
         run("upsert " + rows.size() + " rows into " + collection + "/" + partition, () -> client.upsert(

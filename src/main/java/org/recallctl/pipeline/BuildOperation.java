@@ -18,16 +18,23 @@ import org.recallctl.source.MysqlItemSource;
 public final class BuildOperation implements Operation<BuildResult> {
     private final String collection;
     private final Progress progress;
+    private final boolean resume;
 
     /** @param collection the target, or null for the next name of collection.naming */
     public BuildOperation(String collection, Progress progress) {
+        this(collection, progress, false);
+    }
+
+    /** @param resume continue the interrupted build of the checkpoint (its target unless {@code collection} names it) */
+    public BuildOperation(String collection, Progress progress, boolean resume) {
         this.collection = collection == null || collection.isBlank() ? null : collection;
         this.progress = progress;
+        this.resume = resume;
     }
 
     @Override
     public String command() {
-        return "build" + (collection == null ? "" : " --collection " + collection);
+        return "build" + (collection == null ? "" : " --collection " + collection) + (resume ? " --resume" : "");
     }
 
     @Override
@@ -38,6 +45,11 @@ public final class BuildOperation implements Operation<BuildResult> {
         List<String> history = pointers.history();
         Optional<String> rollback = history.stream().findFirst();
         String target = collection;
+        if (resume && target == null) {
+            target = BuildStep.checkpointTarget(pointers.checkpoints()).orElseThrow(() -> new CheckRefusedException(
+                    "nothing to resume: no build checkpoint in " + pointers.checkpoints().key() + " (the last build "
+                    + "finished, or none ran); run without --resume to build from scratch"));
+        }
         if (target == null) {
             target = new CollectionNaming(cfg.collection()).next(serving, run.clock());
             if (cfg.collection().naming() == RecallConfig.Naming.ALTERNATE && rollback.filter(target::equals).isPresent()) {
@@ -50,7 +62,10 @@ public final class BuildOperation implements Operation<BuildResult> {
         String t = target;
         Optional<String> rb = rollback;
         BuildStep.refuseProtected(t, serving, rb); // before opening MySQL and Milvus
-        refuseBuilding(pointers, t, "build into");
+        if (!resume) {
+            // a resumed build continues the target key2 still names after a kill (the lock keeps others out)
+            refuseBuilding(pointers, t, "build into");
+        }
         run.report().pointer("serving_before", serving.orElse(null));
         run.report().pointer("target", t);
         run.log().info("building %s from %s (%d partitions, %d readers, %d writers, batches of %d rows, method %s)", t,
@@ -63,11 +78,13 @@ public final class BuildOperation implements Operation<BuildResult> {
         run.onFailure(() -> releaseFailed(pointers, milvus, t, run.report()));
         run.report().decide("key2 " + pointers.keys().building() + " set to " + t);
         return run.step("build", step -> {
-            BuildResult r = new BuildStep(cfg, source, milvus, BuildListener.both(BuildListener.progress(progress),
-                    reportKeptFiles(run))).run(t, serving, rb);
+            BuildStep build = new BuildStep(cfg, source, milvus, BuildListener.both(BuildListener.progress(progress),
+                    reportKeptFiles(run))).checkpoints(pointers.checkpoints(), resume, run::warn);
+            BuildResult r = build.run(t, serving, rb);
             step.put("written", r.written()).put("rejected", r.rejected()).put("phase_seconds", r.phaseSeconds());
             run.report().count("written", r.written());
             run.report().count("rejected", r.rejected());
+            reportResume(run.report(), step, build.resumeSummary());
             run.report().decide("built " + t + "; key2 names it until it is switched to");
             return r;
         });
@@ -87,6 +104,22 @@ public final class BuildOperation implements Operation<BuildResult> {
             throw new CheckRefusedException("refusing to " + doing + " '" + target + "': key2 " + pointers.keys().building()
                     + " names it (a finished build awaiting its switch, or a run that lost its lock still writing "
                     + "it); switch to it, or build into another name");
+        }
+    }
+
+    /** The resumable build's numbers in the report: rows read by this run, and what a resume did not redo. */
+    static void reportResume(RunReport report, RunReport.Step step, BuildStep.Resume r) {
+        if (r == null) {
+            return;
+        }
+        step.put("resume", r);
+        report.count("rows_read", r.rowsReadThisRun());
+        if (r.resumed()) {
+            report.count("rows_confirmed_before", r.rowsConfirmedBefore());
+            report.decide("resumed from the checkpoint: " + r.rowsConfirmedBefore() + " rows confirmed by the "
+                    + "interrupted run were not read again; " + r.rangesSkipped() + " key range(s) complete, "
+                    + r.rangesContinued() + " continued" + (r.tailsDeleted().isEmpty() ? "" : "; unconfirmed ids "
+                    + String.join(", ", r.tailsDeleted()) + " deleted before being written again"));
         }
     }
 

@@ -33,6 +33,12 @@ final class BuildPipeline {
     private static final long POLL_MS = 100;
     /** All readers' open (not yet full) batches together; beyond it the largest ships early. */
     static final long OPEN_BATCHES_BUDGET_BYTES = 64L * 1024 * 1024;
+    /**
+     * With checkpoints, an open batch older than this many full batches' worth of rows (batch_rows x P each) ships
+     * early: a dense partition fills a batch in batch_rows x P rows, a sparse one would otherwise pin the range's
+     * confirmed id at its first row until the range ends.
+     */
+    static final long STALE_BATCH_FACTOR = 4;
 
     private final RecallConfig.Build build;
     private final int partitions;
@@ -46,6 +52,8 @@ final class BuildPipeline {
     private final long expectedRows;
     private final String idColumn;
 
+    /** The resumable build's progress, or null (a build without checkpoints: bench sweeps, tests). */
+    private final BuildCheckpoint checkpoint;
     private final BlockingQueue<Batch> queue;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final List<ExecutorService> pools = Collections.synchronizedList(new ArrayList<>());
@@ -54,6 +62,13 @@ final class BuildPipeline {
 
     BuildPipeline(RecallConfig cfg, String target, ItemSource source, BatchSink sink, BuildStatistics stats,
                   RejectLedger ledger, BuildListener listener, long expectedRows) {
+        this(cfg, target, source, sink, stats, ledger, listener, expectedRows, null);
+    }
+
+    /** @param checkpoint records each range's confirmed progress and, when resuming, what is left to stream */
+    BuildPipeline(RecallConfig cfg, String target, ItemSource source, BatchSink sink, BuildStatistics stats,
+                  RejectLedger ledger, BuildListener listener, long expectedRows, BuildCheckpoint checkpoint) {
+        this.checkpoint = checkpoint;
         this.build = cfg.build();
         this.partitions = cfg.collection().partitions();
         this.target = target;
@@ -71,11 +86,23 @@ final class BuildPipeline {
     /** Streams every key range through the sink; returns when all batches are written, or throws the first failure. */
     void run() {
         rejectUnusableIds();
-        var bounds = source.idBounds();
-        if (bounds.isEmpty()) {
+        List<KeyRange> ranges;
+        if (checkpoint != null) {
+            // the checkpoint's ranges (split when the build first started); a resumed build streams only what is
+            // above each range's confirmed id
+            ranges = new ArrayList<>();
+            for (RangeProgress r : checkpoint.ranges()) {
+                if (r.remaining() != null) {
+                    ranges.add(r.remaining());
+                }
+            }
+        } else {
+            var bounds = source.idBounds();
+            ranges = bounds.isEmpty() ? List.of() : KeyRange.split(bounds.get()[0], bounds.get()[1], build.readers());
+        }
+        if (ranges.isEmpty()) {
             return;
         }
-        List<KeyRange> ranges = KeyRange.split(bounds.get()[0], bounds.get()[1], build.readers());
         ExecutorService readers = pool("reader", ranges.size());
         ExecutorService writers = pool("writer", build.writers());
         for (KeyRange r : ranges) {
@@ -96,6 +123,9 @@ final class BuildPipeline {
         } finally {
             if (stop) {
                 stopAll();
+            }
+            if (checkpoint != null) {
+                checkpoint.persistAll(); // whatever was confirmed, also after a failure: a resume starts there
             }
         }
         Throwable t = failure.get();
@@ -124,6 +154,8 @@ final class BuildPipeline {
     }
 
     private void read(KeyRange range) {
+        RangeProgress progress = checkpoint == null ? null : checkpoint.rangeOf(range.from());
+        long[] sincePublish = {0};
         long[] readHere = new long[partitions];
         PartitionBatcher batcher = new PartitionBatcher(partitions, build.batchRows(), build.batchBytes(),
                 OPEN_BATCHES_BUDGET_BYTES / build.readers());
@@ -142,33 +174,66 @@ final class BuildPipeline {
             last[1] = 1;
             ValidRow valid = null;
             if (duplicate) {
-                reject(row, RejectReason.DUPLICATE_ID, "duplicate id " + row.id() + " (the first row with this id was kept)");
+                reject(row, RejectReason.DUPLICATE_ID, "duplicate id " + row.id() + " (the first row with this id was kept)", progress);
             } else {
                 try {
                     valid = validator.validate(row);
                 } catch (BadVectorException e) {
-                    reject(row, RejectReason.of(e.getMessage()), e.getMessage());
+                    reject(row, RejectReason.of(e.getMessage()), e.getMessage(), progress);
                 }
             }
             long decoded = System.nanoTime();
             stats.add(BuildStatistics.Work.DECODE, decoded - entered);
+            boolean shipped = false;
             if (valid != null) {
                 for (Batch b : batcher.add(valid)) {
-                    put(b);
+                    ship(progress, b);
+                    shipped = true;
                 }
+            }
+            if (progress != null && ++sincePublish[0] >= 1024) {
+                // a partition that fills slowly would hold the confirmed id back for the whole range
+                for (Batch b : batcher.takeStale(STALE_BATCH_FACTOR * build.batchRows() * (long) partitions)) {
+                    ship(progress, b);
+                    shipped = true;
+                }
+            }
+            if (progress != null && (shipped || sincePublish[0] >= 1024)) {
+                // everything below this row's id is shipped, open or rejected (a duplicate of it may still follow)
+                checkpoint.persist(progress.published(batcher.minOpenId(), row.id() - 1));
+                sincePublish[0] = 0;
             }
             mark[0] = System.nanoTime();
         });
         for (Batch b : batcher.drain()) {
-            put(b);
+            ship(progress, b);
+        }
+        if (progress != null) {
+            checkpoint.persist(progress.readDone());
         }
         for (int p = 0; p < partitions; p++) {
             stats.readByPartition.add(p, readHere[p]);
         }
     }
 
-    private void reject(SourceRow row, RejectReason reason, String message) {
-        ledger.reject(row.id(), Partitions.indexOf(row.id(), partitions), reason, message);
+    private void reject(SourceRow row, RejectReason reason, String message, RangeProgress progress) {
+        int p = Partitions.indexOf(row.id(), partitions);
+        if (progress != null) {
+            progress.rejected(row.id(), p, reason);
+        }
+        ledger.reject(row.id(), p, reason, message);
+    }
+
+    /** Registers the batch with its range's progress before queueing it, so it is never unaccounted for. */
+    private void ship(RangeProgress progress, Batch b) {
+        if (progress != null) {
+            long r = progress.reserveFor(b);
+            if (r != RangeProgress.NO_RESERVATION) {
+                checkpoint.reserve(progress.index(), r); // before the batch can reach Milvus
+            }
+            progress.shipped(b);
+        }
+        put(b);
     }
 
     private void put(Batch b) {
@@ -207,6 +272,9 @@ final class BuildPipeline {
             long convert = sink.write(b);
             stats.add(BuildStatistics.Work.CONVERT, convert);
             stats.add(BuildStatistics.Work.INSERT, System.nanoTime() - t - convert);
+            if (checkpoint != null) {
+                checkpoint.persist(checkpoint.rangeOf(b.rows().get(0).id()).acked(b));
+            }
             long w = stats.written.add(b.partition(), b.rows().size());
             listener.batchWritten(b.partition(), b.rows().size());
             listener.rowsDone(w + ledger.total(), expectedRows);

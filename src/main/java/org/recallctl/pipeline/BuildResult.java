@@ -17,12 +17,24 @@ import org.recallctl.milvus.IndexInfo;
  * @param phaseSeconds        wall time per phase: read, decode, insert, flush, index
  * @param readByPartition     rows streamed per partition index: what the post-build check reconciles against
  *                            (sourceRows also counts the rows with a NULL or out-of-range id, which have none)
+ * @param resumed             the build continued an interrupted one: its unconfirmed tail was deleted and written
+ *                            again, which Milvus's statistics count until compaction (see CheckStep)
  */
 public record BuildResult(String collection, long sourceRows, long written, long rejected,
                           Map<String, Long> rejectedByReason, List<RejectedRow> rejectedSample,
                           Map<Integer, Long> rejectedByPartition, Map<Integer, Long> writtenByPartition,
                           double seconds, Map<String, Double> phaseSeconds, IndexInfo index,
-                          Map<Integer, Long> readByPartition) {
+                          Map<Integer, Long> readByPartition, boolean resumed) {
+
+    /** A build that started clean (its rows were never deleted and written again). */
+    public BuildResult(String collection, long sourceRows, long written, long rejected,
+                       Map<String, Long> rejectedByReason, List<RejectedRow> rejectedSample,
+                       Map<Integer, Long> rejectedByPartition, Map<Integer, Long> writtenByPartition,
+                       double seconds, Map<String, Double> phaseSeconds, IndexInfo index,
+                       Map<Integer, Long> readByPartition) {
+        this(collection, sourceRows, written, rejected, rejectedByReason, rejectedSample, rejectedByPartition,
+                writtenByPartition, seconds, phaseSeconds, index, readByPartition, false);
+    }
 
     /** One rejected row for the report; {@code id} is null when the row has no usable id (null_id, id_range). */
     public record RejectedRow(Long id, String reason) {

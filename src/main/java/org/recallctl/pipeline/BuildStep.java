@@ -1,9 +1,11 @@
 package org.recallctl.pipeline;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
 import org.recallctl.error.ConfigException;
@@ -11,6 +13,7 @@ import org.recallctl.milvus.CollectionSpec;
 import org.recallctl.milvus.ImportStorage;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
+import org.recallctl.pointer.CheckpointStore;
 import org.recallctl.source.ItemSource;
 
 /**
@@ -36,12 +39,48 @@ public final class BuildStep {
     private final ItemSource source;
     private final MilvusGateway milvus;
     private final BuildListener listener;
+    private CheckpointStore checkpoints;
+    private boolean resume;
+    private Consumer<String> warn = w -> { };
+    private volatile Resume lastResume;
+
+    /**
+     * What the resumable build did (issue 12 §4): whether it resumed, rows read from the source by this run, rows
+     * an earlier run had confirmed (written + rejected, not read again), ranges complete and ranges continued,
+     * and the id ranges whose unconfirmed tail was deleted before being written again.
+     */
+    public record Resume(boolean resumed, long rowsReadThisRun, long rowsConfirmedBefore, int rangesSkipped,
+                         int rangesContinued, List<String> tailsDeleted) {
+    }
 
     public BuildStep(RecallConfig cfg, ItemSource source, MilvusGateway milvus, BuildListener listener) {
         this.cfg = cfg;
         this.source = source;
         this.milvus = milvus;
         this.listener = listener == null ? BuildListener.none() : listener;
+    }
+
+    /**
+     * Records progress in {@code store} (the pipeline's checkpoint in Redis) so that an interrupted build can be
+     * resumed; with {@code resume} this run continues the checkpoint's build instead of starting clean, or refuses
+     * (exit 3) when the source, the build-relevant config or the target changed. Without this call nothing is
+     * recorded (bench sweeps, tests). {@code warn} gets problems that do not stop the build.
+     */
+    public BuildStep checkpoints(CheckpointStore store, boolean resume, Consumer<String> warn) {
+        this.checkpoints = store;
+        this.resume = resume;
+        this.warn = warn == null ? w -> { } : warn;
+        return this;
+    }
+
+    /** After {@link #run}: what resuming did (resumed=false for a clean build); null before. */
+    public Resume resumeSummary() {
+        return lastResume;
+    }
+
+    /** The target an interrupted build left its checkpoint for, when there is one. */
+    public static Optional<String> checkpointTarget(CheckpointStore store) {
+        return BuildCheckpoint.target(store);
     }
 
     /** Refuses to build into the serving (key1) or rollback (history head) collection. */
@@ -81,24 +120,77 @@ public final class BuildStep {
         long t0 = System.nanoTime();
         int partitions = cfg.collection().partitions();
         Map<String, Double> phases = new LinkedHashMap<>();
+        BuildCheckpoint checkpoint = null;
+        if (resume) {
+            if (storage != null) {
+                throw new CheckRefusedException("cannot resume with build.method import: an import build restarts "
+                        + "from scratch (run without --resume); resume works with build.method insert");
+            }
+            checkpoint = BuildCheckpoint.resume(checkpoints, cfg, source, milvus, target, warn); // refuses first
+        }
         if (milvus.hasCollection(target)) {
             List<String> aliases = milvus.aliases(target);
             if (!aliases.isEmpty()) {
                 throw new CheckRefusedException("refusing to build into '" + target + "': Milvus alias(es) "
                         + aliases + " point at it, so something may be serving from it; move the alias first");
             }
-            listener.phase("drop");
-            milvus.dropCollection(target);
         }
-        listener.phase("create");
+        if (checkpoints != null && !resume) {
+            // a clean build: the old checkpoint goes before anything changes, the new one names this target
+            BuildCheckpoint started = BuildCheckpoint.start(checkpoints, cfg, source, target, warn);
+            checkpoint = storage == null ? started : null; // import files are not durable: nothing to resume there
+        }
         CollectionSpec spec = CollectionSpec.from(target, cfg);
-        milvus.createCollection(spec);
+        List<String> tails = new ArrayList<>();
+        if (!resume) {
+            if (milvus.hasCollection(target)) {
+                listener.phase("drop");
+                milvus.dropCollection(target);
+            }
+            listener.phase("create");
+            milvus.createCollection(spec);
+        } else {
+            listener.phase("resume");
+            String idField = cfg.collection().idField();
+            for (RangeProgress r : checkpoint.ranges()) {
+                var doubt = checkpoint.doubtful(r);
+                if (r.remaining() != null && doubt.isPresent()) {
+                    // rows above the confirmed id, up to what the run had reserved, may have landed (acknowledged
+                    // out of order, or in flight at the kill): delete them by primary key before they are
+                    // streamed again, so none is duplicated (by key: Milvus 2.3 deletes by expression only
+                    // from a loaded collection, and an unindexed one cannot be loaded)
+                    long deleted = deleteIds(target, idField, doubt.get());
+                    tails.add(doubt.get().from() + ".." + doubt.get().to() + " (" + deleted + " ids)");
+                }
+            }
+            if (milvus.index(target, cfg.collection().vectorField()).exists()) {
+                milvus.dropIndex(target, cfg.collection().vectorField()); // built again after the stream
+            }
+        }
         long expectedRows = source.count();
         listener.started(target, expectedRows);
 
         BuildStatistics stats = new BuildStatistics(partitions);
         RejectLedger ledger = new RejectLedger(cfg.thresholds().maxBadRows(), partitions, target,
                 () -> Math.max(expectedRows, stats.read.get()));
+        long carried = 0;
+        int skipped = 0;
+        if (resume) {
+            for (RangeProgress r : checkpoint.ranges()) {
+                RangeProgress.Confirmed c = r.snapshot();
+                skipped += c.done() ? 1 : 0;
+                for (int p = 0; p < partitions; p++) {
+                    stats.written.add(p, c.written()[p]);
+                    stats.readByPartition.add(p, c.written()[p] + c.rejected()[p]);
+                    ledger.carryPartition(p, c.rejected()[p]);
+                }
+                for (RejectReason reason : RejectReason.values()) {
+                    ledger.carry(reason, c.rejectedByReason()[reason.ordinal()]);
+                }
+                carried += c.writtenTotal() + c.rejectedTotal();
+            }
+            stats.read.addAndGet(carried);
+        }
         if (storage != null) {
             milvus.requireImport(target); // before any file is written
             streamAndImport(target, spec, storage, stats, ledger, expectedRows, phases);
@@ -106,7 +198,7 @@ public final class BuildStep {
             long ts = System.nanoTime();
             listener.phase("stream");
             new BuildPipeline(cfg, target, source, new ColumnarInsertSink(milvus, spec), stats, ledger,
-                    listener, expectedRows).run();
+                    listener, expectedRows, checkpoint).run();
             phases.put("stream", BuildStatistics.secs(System.nanoTime() - ts));
             ledger.check(stats.read.get(), true);
         }
@@ -122,6 +214,16 @@ public final class BuildStep {
                 cfg.collection().metric().name(), cfg.index().params(), cfg.milvus().indexTimeoutS() * 1000L,
                 listener::index);
         phases.put("index", BuildStatistics.secs(System.nanoTime() - ti));
+        int ranges = checkpoint == null ? 0 : checkpoint.ranges().size();
+        lastResume = new Resume(resume, stats.read.get() - carried, carried, skipped, resume ? ranges - skipped : 0,
+                List.copyOf(tails));
+        if (checkpoints != null) {
+            if (checkpoint != null) {
+                checkpoint.clear(); // built and indexed: nothing left to resume
+            } else {
+                BuildCheckpoint.clear(checkpoints, warn);
+            }
+        }
 
         Map<String, Double> all = new LinkedHashMap<>(stats.threadSeconds());
         all.putAll(phases);
@@ -129,7 +231,16 @@ public final class BuildStep {
         all.put("total", total);
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
                 ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index,
-                stats.readByPartition.toMap());
+                stats.readByPartition.toMap(), resume);
+    }
+
+    /** Deletes the source's ids in {@code range} from {@code target}, in requests of at most 10,000 keys. */
+    private long deleteIds(String target, String idField, org.recallctl.source.KeyRange range) {
+        List<Long> ids = source.ids(range);
+        for (int from = 0; from < ids.size(); from += 10_000) {
+            milvus.deleteIds(target, idField, ids.subList(from, Math.min(ids.size(), from + 10_000)));
+        }
+        return ids.size();
     }
 
     /**

@@ -68,6 +68,8 @@ public final class OperationRunner {
         if (!cfg.metrics().textfile().isEmpty()) {
             all.add(new MetricsObserver(Path.of(cfg.metrics().textfile()), log));
         }
+        // the run journal (issue 12 §5): every run, in Redis beside the pointer; a failed write is only a warning
+        all.add(new RunJournal(() -> connections.pointers(cfg), log, reportFile));
         all.addAll(extra);
         return all;
     }

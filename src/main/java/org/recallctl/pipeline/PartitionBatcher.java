@@ -21,6 +21,9 @@ public final class PartitionBatcher {
     private final long[] openBytes;
     private final long maxOpenBytes;
     private long totalOpenBytes;
+    /** Rows added so far, and per partition how many had been added when its open batch got its first row. */
+    private long added;
+    private final long[] openedAt;
 
     public PartitionBatcher(int partitions, int maxRows, long maxBytes) {
         this(partitions, maxRows, maxBytes, Long.MAX_VALUE);
@@ -40,6 +43,7 @@ public final class PartitionBatcher {
         this.open = new ArrayList<>(partitions);
         this.openBytes = new long[partitions];
         this.maxOpenBytes = maxOpenBytes;
+        this.openedAt = new long[partitions];
         for (int i = 0; i < partitions; i++) {
             open.add(new ArrayList<>());
         }
@@ -56,6 +60,10 @@ public final class PartitionBatcher {
             out = new ArrayList<>(2); // the row would push the batch over the byte bound: ship what we have first
             out.add(take(p));
         }
+        if (open.get(p).isEmpty()) {
+            openedAt[p] = added;
+        }
+        added++;
         open.get(p).add(row);
         openBytes[p] += row.bytes();
         totalOpenBytes += row.bytes();
@@ -82,6 +90,38 @@ public final class PartitionBatcher {
     /** Bytes held by all open batches now. */
     public long openBytes() {
         return totalOpenBytes;
+    }
+
+    /**
+     * The smallest id in the open batches ({@link Long#MAX_VALUE} when all are empty): rows at or above it are not
+     * shipped yet, which the resumable build's checkpoint must know. Rows arrive in id order, so each open batch's
+     * first row is its smallest.
+     */
+    public long minOpenId() {
+        long min = Long.MAX_VALUE;
+        for (List<ValidRow> rows : open) {
+            if (!rows.isEmpty()) {
+                min = Math.min(min, rows.get(0).id());
+            }
+        }
+        return min;
+    }
+
+    /**
+     * Open batches that got their first row more than {@code maxAgeRows} rows ago (a sparse partition): shipped
+     * early so that the resumable build's confirmed id is not held back by one slowly filling batch.
+     */
+    public List<Batch> takeStale(long maxAgeRows) {
+        List<Batch> out = List.of();
+        for (int p = 0; p < open.size(); p++) {
+            if (!open.get(p).isEmpty() && added - openedAt[p] > maxAgeRows) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(take(p));
+            }
+        }
+        return out;
     }
 
     /** Every non-empty open batch, emptying the batcher (end of a reader's range). */

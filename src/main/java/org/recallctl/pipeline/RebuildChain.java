@@ -106,9 +106,17 @@ public final class RebuildChain {
 
     /** Runs the chain (or only plans it) through the {@link OperationRunner}; on failure rethrows its exit code. */
     public Result run(boolean dryRun, Path reportFile) {
+        return run(dryRun, false, reportFile);
+    }
+
+    /**
+     * @param resume continue the build an interrupted run left in its checkpoint (same target, confirmed key
+     *               ranges not read again) instead of building the next generation from scratch
+     */
+    public Result run(boolean dryRun, boolean resume, Path reportFile) {
         Connections c = connections != null ? connections : Connections.perCommand();
         try {
-            return new OperationRunner(cfg, log, c, clock).run(new Op(dryRun), reportFile);
+            return new OperationRunner(cfg, log, c, clock).run(new Op(dryRun, resume), reportFile);
         } finally {
             if (connections == null) {
                 c.close();
@@ -118,14 +126,16 @@ public final class RebuildChain {
 
     private final class Op implements Operation<Result> {
         private final boolean dryRun;
+        private final boolean resume;
 
-        Op(boolean dryRun) {
+        Op(boolean dryRun, boolean resume) {
             this.dryRun = dryRun;
+            this.resume = resume;
         }
 
         @Override
         public String command() {
-            return "rebuild";
+            return resume ? "rebuild --resume" : "rebuild";
         }
 
         @Override
@@ -135,7 +145,7 @@ public final class RebuildChain {
 
         @Override
         public Result run(OperationRunner.Run run) {
-            return dryRun ? plan(run) : live(run);
+            return dryRun ? plan(run, resume) : live(run, resume);
         }
 
         @Override
@@ -149,9 +159,9 @@ public final class RebuildChain {
         }
     }
 
-    private Result plan(OperationRunner.Run run) {
+    private Result plan(OperationRunner.Run run, boolean resume) {
         Plan plan = run.step("plan", step -> {
-            Plan p = makePlan(run.pointers(), run.source(1), run.milvus(), false);
+            Plan p = makePlan(run.pointers(), run.source(1), run.milvus(), false, resume);
             step.put("plan", p);
             return p;
         });
@@ -159,16 +169,20 @@ public final class RebuildChain {
         return new Result(run.report(), plan, null, null);
     }
 
-    private Plan makePlan(RedisPointerStore redis, ItemSource source, MilvusGateway milvus, boolean live) {
+    private Plan makePlan(RedisPointerStore redis, ItemSource source, MilvusGateway milvus, boolean live, boolean resume) {
         Optional<String> serving = redis.current();
         List<String> history = redis.history();
         Optional<String> head = history.isEmpty() ? Optional.empty() : Optional.of(history.get(0));
         CollectionNaming naming = new CollectionNaming(cfg.collection());
-        String target = naming.next(serving, clock);
+        String target = resume ? BuildStep.checkpointTarget(redis.checkpoints()).orElseThrow(() ->
+                new org.recallctl.error.CheckRefusedException("nothing to resume: no build checkpoint in "
+                        + redis.checkpoints().key() + " (the last build finished, or none ran); run without --resume"
+                        + " to build from scratch")) : naming.next(serving, clock);
         boolean targetExists = milvus.hasCollection(target);
         boolean givenUp = head.filter(target::equals).isPresent();
         List<String> notes = new ArrayList<>();
-        notes.add("target " + target + (targetExists ? " exists and will be dropped and rebuilt" : " is new"));
+        notes.add("target " + target + (resume ? " continues from the checkpoint of its interrupted build"
+                : targetExists ? " exists and will be dropped and rebuilt" : " is new"));
         if (givenUp) {
             notes.add("rollback given up: under " + cfg.collection().naming().name().toLowerCase()
                     + " naming the target " + target + " is the current rollback collection (history head); until "
@@ -206,7 +220,7 @@ public final class RebuildChain {
                 List.copyOf(notes));
     }
 
-    private Result live(OperationRunner.Run run) {
+    private Result live(OperationRunner.Run run, boolean resume) {
         RunReport report = run.report();
         int pool = Math.max(1, cfg.build().readers()) + 1;
         run.perform("connect", step -> {
@@ -218,7 +232,7 @@ public final class RebuildChain {
         RedisPointerStore redis = run.pointers();
         MysqlItemSource source = run.source(pool);
         MilvusGateway milvus = run.milvus();
-        Plan plan = makePlan(redis, source, milvus, true);
+        Plan plan = makePlan(redis, source, milvus, true, resume);
         Optional<String> expected = Optional.ofNullable(plan.serving());
         String target = plan.target();
         Optional<String> rollback = plan.history().isEmpty() || plan.rollbackGivenUp() ? Optional.empty()
@@ -252,8 +266,11 @@ public final class RebuildChain {
         run.onFailure(() -> BuildOperation.releaseFailed(redis, milvus, target, report));
 
         BuildResult built = run.step("build", step -> {
-            BuildResult b = new BuildStep(cfg, source, milvus, both(both(BuildListener.progress(progress),
-                    BuildOperation.reportKeptFiles(run)), hooks.buildListener())).run(target, expected, rollback);
+            BuildStep buildStep = new BuildStep(cfg, source, milvus, both(both(BuildListener.progress(progress),
+                    BuildOperation.reportKeptFiles(run)), hooks.buildListener()))
+                    .checkpoints(redis.checkpoints(), resume, run::warn);
+            BuildResult b = buildStep.run(target, expected, rollback);
+            BuildOperation.reportResume(report, step, buildStep.resumeSummary());
             step.put("collection", b.collection()).put("source_rows", b.sourceRows())
                     .put("written", b.written()).put("rejected", b.rejected())
                     .put("rejected_by_reason", b.rejectedByReason()).put("phase_seconds", b.phaseSeconds())

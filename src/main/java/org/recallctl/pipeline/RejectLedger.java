@@ -76,6 +76,16 @@ final class RejectLedger {
         }
     }
 
+    /** Rows an earlier, interrupted run of the same build rejected in ranges it confirmed (a resumed build). */
+    void carry(RejectReason reason, long n) {
+        byReason.addAndGet(reason.ordinal(), n);
+    }
+
+    /** See {@link #carry(RejectReason, long)}: the same rows by partition. */
+    void carryPartition(int partition, long n) {
+        byPartition.add(partition, n);
+    }
+
     long total() {
         return byPartition.total() + unpartitioned.get();
     }

@@ -36,9 +36,11 @@ public final class StatusProbe {
         PointerKeys keys = PointerKeys.of(config);
 
         PointerState pointer = null;
+        com.fasterxml.jackson.databind.JsonNode lastRun = null;
         try {
             RedisPointerStore redis = connections.pointers(config);
             pointer = redis.read();
+            lastRun = RunJournal.latest(redis, 1).stream().findFirst().orElse(null);
             endpoints.add(new StatusReport.Endpoint("redis", redis.url(), true, "ok"));
         } catch (RuntimeException e) {
             endpoints.add(new StatusReport.Endpoint("redis", RedisPointerStore.endpoint(config.redis()), false,
@@ -99,7 +101,7 @@ public final class StatusProbe {
                 pointer.building().orElse(null), pointer.history(), pointer.lock().map(l -> new StatusReport.Lock(
                         l.command(), l.host(), l.pid(), l.startedAt(), l.ttlMs())).orElse(null));
         return new StatusReport(config.pipeline(), keyNames, p, alias, collections,
-                new StatusReport.Source(config.source().table(), sourceRows), endpoints, problems);
+                new StatusReport.Source(config.source().table(), sourceRows), endpoints, problems, lastRun);
     }
 
     private List<StatusReport.Collection> describeCollections(MilvusGateway milvus, List<String> existing,

@@ -6,7 +6,7 @@ import java.util.Map;
 /** Everything {@code status} shows, in a shape that prints as a table or as stable JSON (snake_case). */
 public record StatusReport(String pipeline, Map<String, String> keys, Pointer pointer, Alias alias,
                            List<Collection> collections, Source source, List<Endpoint> endpoints,
-                           List<String> problems) {
+                           List<String> problems, com.fasterxml.jackson.databind.JsonNode lastRun) {
 
     public record Pointer(String current, String building, List<String> history, Lock lock) {
     }

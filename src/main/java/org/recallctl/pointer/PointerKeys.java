@@ -17,7 +17,25 @@ public record PointerKeys(String current, String building, String history, Strin
                 base + "retired");
     }
 
+    /**
+     * Issue 12 §4: the resumable build's checkpoint hash (field "meta" + one field per reader key range), beside
+     * the lock under the same hash tag.
+     */
+    public String checkpoint() {
+        return sibling("checkpoint");
+    }
+
+    /** Issue 12 §5: the run journal, a list of JSON runs, newest first, bounded. */
+    public String runs() {
+        return sibling("runs");
+    }
+
+    /** A key beside the lock: same prefix, same {pipeline} hash tag (so the same cluster slot). */
+    private String sibling(String name) {
+        return lock.substring(0, lock.length() - "lock".length()) + name;
+    }
+
     public List<String> all() {
-        return List.of(current, building, history, lock, retired);
+        return List.of(current, building, history, lock, retired, checkpoint(), runs());
     }
 }

@@ -305,6 +305,21 @@ public final class RedisPointerStore implements AutoCloseable {
         }
     }
 
+    /** The resumable build's checkpoints on this connection (issue 12 §4). */
+    public CheckpointStore checkpoints() {
+        return new CheckpointStore(client, keys.checkpoint(), this::call);
+    }
+
+    /** The run journal on this connection (issue 12 §5). */
+    public RunJournalStore journal() {
+        return new RunJournalStore(client, keys.runs(), this::call);
+    }
+
+    /** How the stores beside the pointer translate Redis errors (exit 4 naming the endpoint). */
+    interface Caller {
+        <T> T call(String what, Supplier<T> op);
+    }
+
     /** Test and repair helper: deletes all keys of this pipeline. */
     public void deleteAll() {
         call("delete pointer keys", () -> client.del(keys.all().toArray(String[]::new)));

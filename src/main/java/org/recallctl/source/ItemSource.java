@@ -36,6 +36,13 @@ public interface ItemSource extends AutoCloseable {
     /** Streams the selected rows of one key range in id order to {@code sink}. */
     void stream(KeyRange range, RowSink sink);
 
+    /** The selected ids of one key range, in order (ids only: a resumed build deletes them before rewriting). */
+    default List<Long> ids(KeyRange range) {
+        List<Long> out = new java.util.ArrayList<>();
+        stream(range, row -> out.add(row.id()));
+        return out;
+    }
+
     /** The raw vector column of one item, or empty when the id is not in the table. */
     Optional<Object> rawVector(long id);
 

@@ -273,6 +273,24 @@ public final class MysqlItemSource implements ItemSource {
     }
 
     @Override
+    public List<Long> ids(KeyRange range) {
+        return withConnection("read ids " + range.from() + ".." + range.to(), c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + id + " FROM " + table
+                    + selected(id + " BETWEEN ? AND ?") + " ORDER BY " + id)) {
+                ps.setLong(1, range.from());
+                ps.setLong(2, range.to());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public List<SourceRow> rows(List<Long> ids) {
         List<SourceRow> out = new ArrayList<>(ids.size());
         int scalars = scalarColumns.size();

@@ -178,7 +178,7 @@ class RecallGateIT {
             List<String> steps = new ArrayList<>();
             r.get("steps").forEach(s -> steps.add(s.get("name").asText() + ":" + s.get("status").asText()));
             assertThat(steps).containsExactly("connect:ok", "check:ok", "build:ok", "warmup:ok", "check_built:ok",
-                    "gate:ok", "switch:ok");
+                    "gate:ok", "switch:ok", "probe:ok");
             assertThat(r.at("/counts/gate_recall").asDouble()).as("nprobe = nlist: exact").isGreaterThanOrEqualTo(0.99);
             assertThat(r.at("/counts/gate_spot_mismatches").asLong()).isZero();
             assertThat(r.at("/counts/gate_spot_checked").asLong()).isEqualTo(100);
