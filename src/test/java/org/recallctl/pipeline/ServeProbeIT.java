@@ -316,6 +316,29 @@ class ServeProbeIT {
         }
     }
 
+    /**
+     * The latency bound is part of the probe: with probe.max_p99_ms at 1 ms no real fan-out query passes, so the
+     * switch is reverted naming the key. Fails when p99 is not checked.
+     */
+    @Test
+    void aP99AboveTheBoundRevertsTheSwitch() throws Exception {
+        String name = TestStack.unique("slow");
+        Map<String, String> o = Map.of("probe.max_p99_ms", "1");
+        RecallConfig cfg = cfg(name, o);
+        Path conf = stack.writeConfigFile(dir, name, small(o));
+        String a = name + "_20240101000000";
+        String b = name + "_20240102000000";
+        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
+        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            redis.forceCurrent(a);
+            CliRun run = Cli.run(Map.of("RECALLCTL_CONFIG", conf.toString()), "switch", "--to", b);
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+            assertThat(run.err()).contains("probe failed, reverted to " + a).contains("above probe.max_p99_ms = 1");
+            assertThat(redis.current()).contains(a);
+        }
+    }
+
     /** A plain rollback publishes its event too (after its compare-and-set), after the switch's. */
     @Test
     void aRollbackPublishesItsEventAfterTheSwitchs() throws Exception {
