@@ -171,7 +171,7 @@ class MilvusAuthIT {
     }
 
     /**
-     * Issue 10 §3 with a real permission error: the user holds the write role without CreateAlias/DropAlias
+     * Issue 10 §3 with a real permission error: the user holds the write role without CreateAlias
      * (it may still read aliases, so the pre-check passes). Moving the alias after the compare-and-set is refused:
      * the run is switched (exit 0, key1 moved), and the refusal is a warning on stdout and in the report; the
      * alias is not there. Fails when an alias failure after the CAS is an error again (exit 4 while key1 moved).

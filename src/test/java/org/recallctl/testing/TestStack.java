@@ -150,7 +150,7 @@ public final class TestStack {
     /**
      * Config overrides for the secure engine as one of the users bin/stack creates: {@code root}, {@code writer}
      * (role recallctl_write), {@code reader} (recallctl_read) or {@code noalias} (the write role without
-     * CreateAlias/DropAlias); with the stack's CA when the engine speaks TLS.
+     * CreateAlias); with the stack's CA when the engine speaks TLS.
      */
     public Map<String, String> milvusAs(String user) {
         Map<String, String> m = new LinkedHashMap<>();
