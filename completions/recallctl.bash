@@ -286,8 +286,8 @@ function _picocli_recallctl_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--built' '--expect-rejected' '--config' '--set'"
+  local flag_opts="'--recall' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--built' '--expect-rejected' '--collection' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -302,6 +302,9 @@ function _picocli_recallctl_check() {
       return
       ;;
     '--expect-rejected')
+      return
+      ;;
+    '--collection')
       return
       ;;
     '--config')
@@ -425,7 +428,7 @@ function _picocli_recallctl_switch() {
 
   local commands=""
   local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
+  local arg_opts="'--report' '--watch' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -435,6 +438,9 @@ function _picocli_recallctl_switch() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--to')
       return
@@ -472,8 +478,8 @@ function _picocli_recallctl_rebuild() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--report' '--config' '--set'"
+  local flag_opts="'--dry-run' '--skip-gate' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--report' '--watch' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -483,6 +489,9 @@ function _picocli_recallctl_rebuild() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--watch')
+      return
       ;;
     '--config')
       local IFS=$'\n'

@@ -14,8 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rebuild", description = {"The whole pipeline under the run lock: check -> build -> warmup -> "
-        + "check the built collection -> switch. Stops at the first failure with its exit code, cleans key2 and "
-        + "the lock, and leaves key1 and the serving collection untouched."})
+        + "check the built collection -> recall gate and spot-check -> switch -> probe (-> watch). Stops at the first "
+        + "failure with its exit code, cleans key2 and the lock, and leaves key1 and the serving collection untouched; "
+        + "a probe failure after the switch reverts it (exit 3)."})
 public class RebuildCommand implements Callable<Integer> {
     private static final int PLAN_VALUE_WIDTH = 80;
     private final CliContext ctx;
@@ -26,8 +27,13 @@ public class RebuildCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan (target, counts, thresholds verdict, what would be "
             + "dropped, rollback) and change nothing in MySQL, Redis or Milvus. Exit 3 when the check would refuse.")
     boolean dryRun;
+    @Option(names = "--skip-gate", description = "Switch without the recall gate and the content spot-check "
+            + "(gate.*). Said loudly: a warning on stderr, the step 'gate' marked skipped in the report, metrics and alert.")
+    boolean skipGate;
     @Mixin
     ReportOption report;
+    @Mixin
+    WatchOption watch;
 
     RebuildCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -41,7 +47,7 @@ public class RebuildCommand implements Callable<Integer> {
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
-                    .run(dryRun, report.file());
+                    .skipGate(skipGate).watch(watch.window(cfg)).run(dryRun, report.file());
         } finally {
             ctx.connections().endCommand();
         }
@@ -75,6 +81,8 @@ public class RebuildCommand implements Callable<Integer> {
                 : p.rollbackAfterSwitch() == null ? "none after the switch (first run)" : "to " + p.rollbackAfterSwitch() + " after the switch");
         t.row("retention drops", p.dropAfterSwitch().isEmpty() ? "nothing" : String.join(", ", p.dropAfterSwitch()));
         p.notes().stream().filter(n -> n.startsWith("alias ")).forEach(n -> t.row("alias", n.substring("alias ".length())));
+        p.notes().stream().filter(n -> n.startsWith("recall gate: ")).forEach(n -> t.row("recall gate",
+                n.substring("recall gate: ".length())));
         t.row("lock", p.lockHolder() == null ? "free" : "HELD: " + p.lockHolder());
         t.print(ctx.out());
         ctx.out().println("dry run: nothing was changed");
@@ -89,6 +97,9 @@ public class RebuildCommand implements Callable<Integer> {
         var b = r.build();
         ctx.out().println("serving: " + r.plan().target() + " (" + b.written() + " rows, " + b.rejected() + " rejected)"
                 + (r.switched().previous() == null ? "" : "; rollback: " + r.switched().previous()));
+        if (json.at("/counts/gate_skipped").asBoolean()) {
+            ctx.out().println("recall gate: SKIPPED, this switch was not checked for recall or content");
+        }
         for (String d : r.report().decisions()) {
             ctx.out().println("  - " + d);
         }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         + "collection that passes the post-build check, by compare-and-set under the run lock; then apply "
         + "retention. Switching to what already serves changes nothing but repairs a stale alias (exit 0). "
         + "Exit 6 when key1 moved under us or the alias is another pipeline's (nothing switched); exit 5 when "
-        + "another run holds the lock. After key1 moved, alias and retention problems are warnings (exit 0)."})
+        + "another run holds the lock. After key1 moved, alias and retention problems are warnings (exit 0). "
+        + "Then the serve probe (probe.*) proves the new collection serves (also for --watch DURATION); when it does "
+        + "not, the switch is reverted (exit 3; exit 4 when the revert fails too)."})
 public class SwitchCommand implements Callable<Integer> {
     private final CliContext ctx;
     @Mixin
@@ -27,6 +29,8 @@ public class SwitchCommand implements Callable<Integer> {
     JsonOption json;
     @Mixin
     ReportOption report;
+    @Mixin
+    WatchOption watch;
     @Option(names = "--to", paramLabel = "NAME", required = true, description = "Collection to serve.")
     String to;
     @Option(names = "--expect-current", paramLabel = "NAME",
@@ -50,7 +54,7 @@ public class SwitchCommand implements Callable<Integer> {
         }
         try {
             SwitchStep.Result r = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC())
-                    .run(new SwitchOperation(to, expectCurrent, expectRejected), report.file());
+                    .run(new SwitchOperation(to, expectCurrent, expectRejected, watch.window(cfg)), report.file());
             print(r);
             return ExitCodes.OK;
         } finally {

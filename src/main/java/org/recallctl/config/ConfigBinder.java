@@ -25,10 +25,13 @@ final class ConfigBinder {
 
     private final Map<String, ConfigValue> values;
     private final Path baseDir;
+    private final Map<String, String> env;
 
-    ConfigBinder(Map<String, ConfigValue> values, Path baseDir) {
+    /** {@code env}: the process environment, for defaults that follow it (gate.cache_dir: XDG_CACHE_HOME). */
+    ConfigBinder(Map<String, ConfigValue> values, Path baseDir, Map<String, String> env) {
         this.values = values;
         this.baseDir = baseDir;
+        this.env = env;
     }
 
     RecallConfig bind() {
@@ -97,8 +100,24 @@ final class ConfigBinder {
                                 secret("build.import.s3.secret_key", "build.import.s3.secret_key_file"),
                                 bool("build.import.s3.path_style"))));
         var metrics = new RecallConfig.Metrics(path("metrics.textfile"));
+        var probe = new RecallConfig.Probe(intIn("probe.queries", 0, 16384), intIn("probe.max_p99_ms", 1, 600_000),
+                intIn("probe.watch_interval_ms", 100, 3_600_000));
         return new RecallConfig(pipeline, source, milvus, redis, collection, index, search, thresholds, warmup,
-                retention, alert, build, metrics);
+                retention, alert, build, metrics, gate(), probe);
+    }
+
+    private RecallConfig.Gate gate() {
+        String overlap = str("gate.min_overlap");
+        String cache = path("gate.cache_dir");
+        if (cache.isEmpty()) { // the directory bench uses, so the gate and bench share one ground-truth cache
+            String xdg = env.get("XDG_CACHE_HOME");
+            cache = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+                    .resolve("recallctl").toAbsolutePath().toString();
+        }
+        return new RecallConfig.Gate(bool("gate.enabled"), intIn("gate.queries", 1, 16384), parseLong("gate.seed"),
+                doubleIn("gate.min_recall", 0, 1),
+                overlap.isBlank() ? OptionalDouble.empty() : OptionalDouble.of(doubleIn("gate.min_overlap", 0, 1)),
+                intIn("gate.spot_check", 0, 100_000), cache);
     }
 
     private RecallConfig.Redis redis(String pipeline) {

@@ -49,7 +49,7 @@ public final class ConfigLoader {
         sets.forEach((k, v) -> put(values, k, v, "--set " + k));
         flags.forEach((k, v) -> put(values, k, v.value(), v.flag()));
         Path baseDir = file == null ? Path.of("") : file.toAbsolutePath().getParent();
-        RecallConfig config = new ConfigBinder(values, baseDir).bind();
+        RecallConfig config = new ConfigBinder(values, baseDir, env).bind();
         // index and search parameters against the index type: before anything is built, not after the stream
         warnings.addAll(IndexParamSchema.check(config, key -> values.containsKey(key)
                 && !"default".equals(values.get(key).origin())));

@@ -111,10 +111,29 @@ public final class ConfigSchema {
         str("thresholds.max_source_drift", "1%", "tolerated change of the live table while a build reads it (rows "
                 + "inserted or deleted meanwhile): a count or a percentage of the rows read");
 
+        bool("gate.enabled", "true", "rebuild runs the recall gate and the content spot-check between check_built "
+                + "and switch; false turns both off (said loudly in the output, run report and metrics, like --skip-gate)");
+        integer("gate.queries", "200", "query vectors sampled from the source (fixed seed) whose exact TopK (K = "
+                + "search.topk, brute force, bench's ground-truth cache) the new collection must find");
+        integer("gate.seed", "42", "seed of that sample: same seed and data, same queries, ground truth from the cache");
+        str("gate.min_recall", "0.9", "refuse the switch (exit 3) when the new collection's mean recall@K, searched "
+                + "with search.params through the fan-out, is below this (0..1)");
+        str("gate.min_overlap", "", "refuse when the mean TopK overlap between the new and the serving collection "
+                + "for the same queries is below this (0..1); empty = reported only");
+        integer("gate.spot_check", "100", "rows read back from the new collection (vector and scalar fields) and "
+                + "compared with the source rows after the build's normalisation; any mismatch refuses; 0 = off");
+        path("gate.cache_dir", "", "ground-truth cache shared with bench; empty = $XDG_CACHE_HOME/recallctl or "
+                + "~/.cache/recallctl");
+
         integer("warmup.max_queries", "500", "stop warming after this many simulated queries");
         integer("warmup.window", "50", "queries per window when testing whether p99 has settled");
         str("warmup.settle_pct", "10", "p99 is settled when two windows differ by less than this %");
         integer("warmup.timeout_s", "300", "warm-up time budget");
+
+        integer("probe.queries", "20", "serve probe after every switch: queries on the read endpoint against the "
+                + "collection key1 (and the alias) resolve to; a failure reverts the switch (exit 3); 0 = no probe");
+        integer("probe.max_p99_ms", "1000", "the probe fails when the p99 of its fan-out queries is above this");
+        integer("probe.watch_interval_ms", "2000", "pause between probe rounds during --watch DURATION");
 
         integer("retention.keep", "2", "generations kept: the serving one plus keep-1 history entries for rollback (marked collections only)");
         integer("retention.grace_s", "600", "the previous collection stays loaded this long after a switch; then the next run or prune releases it");

@@ -8,7 +8,8 @@ import java.util.OptionalLong;
 /** The whole, validated configuration. Immutable; built once by {@link ConfigLoader} and passed down. */
 public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis redis, Collection collection,
                            Index index, Search search, Thresholds thresholds, Warmup warmup, Retention retention,
-                           Alert alert, Build build, Metrics metrics) {
+                           Alert alert, Build build, Metrics metrics,
+                           Gate gate, Probe probe) {
 
     public enum Encoding { JSON, CSV, F32LE, BASE64 }
 
@@ -53,7 +54,28 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
                              Tolerance maxSourceDrift) {
     }
 
+    /**
+     * The recall gate and content spot-check before a switch (issue 12 §1-2).
+     *
+     * @param minOverlap empty = the overlap with the serving collection is only reported
+     * @param spotCheck  rows compared with the source; 0 = no spot-check
+     * @param cacheDir   absolute directory of the ground-truth cache (bench's)
+     */
+    public record Gate(boolean enabled, int queries, long seed, double minRecall, OptionalDouble minOverlap,
+                       int spotCheck, String cacheDir) {
+    }
+
     public record Warmup(int maxQueries, int window, double settlePct, int timeoutS) {
+    }
+
+    /**
+     * The serve probe after a switch (issue 12 §3): {@code queries} fan-out queries (0 = off), failing above
+     * {@code maxP99Ms}; {@code --watch} repeats it every {@code watchIntervalMs}.
+     */
+    public record Probe(int queries, int maxP99Ms, int watchIntervalMs) {
+        public boolean enabled() {
+            return queries > 0;
+        }
     }
 
     public record Retention(int keep, int graceS) {

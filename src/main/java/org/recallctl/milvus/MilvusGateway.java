@@ -57,6 +57,8 @@ import org.recallctl.error.RecallctlException;
  * mutates the client after construction.
  */
 public final class MilvusGateway implements AutoCloseable {
+    /** Ids per query of {@link #rowsById}: keeps the filter expression small. */
+    private static final int ROWS_BY_ID_CHUNK = 256;
     private static final long POLL_MS = 500;
     /** Polls (of POLL_MS) a Finished index must keep its indexed-row count to count as done though rows remain. */
     private static final int INDEX_SETTLED_POLLS = 10;
@@ -229,6 +231,39 @@ public final class MilvusGateway implements AutoCloseable {
             out[i] = ((Number) list.get(i)).floatValue();
         }
         return Optional.of(out);
+    }
+
+    /**
+     * The stored rows of {@code ids} (those the collection has), each as its requested fields, in one strongly
+     * consistent query per chunk of ids: what the gate's spot-check compares with the source.
+     */
+    public Map<Long, Map<String, Object>> rowsById(String collection, String idField, List<Long> ids,
+                                                   List<String> fields) {
+        Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+        for (int from = 0; from < ids.size(); from += ROWS_BY_ID_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + ROWS_BY_ID_CHUNK));
+            StringBuilder filter = new StringBuilder(idField).append(" in [");
+            for (int i = 0; i < chunk.size(); i++) {
+                filter.append(i == 0 ? "" : ",").append(chunk.get(i));
+            }
+            filter.append(']');
+            List<String> output = new ArrayList<>(fields);
+            output.add(0, idField);
+            QueryResp r = call("read " + chunk.size() + " rows by id from " + collection, () -> client.query(
+                    QueryReq.builder().collectionName(collection).filter(filter.toString()).outputFields(output)
+                            .limit(chunk.size()).consistencyLevel(ConsistencyLevel.STRONG).build()));
+            if (r.getQueryResults() == null) {
+                continue;
+            }
+            for (QueryResp.QueryResult q : r.getQueryResults()) {
+                Map<String, Object> e = q.getEntity();
+                Object id = e.get(idField);
+                if (id instanceof Number n) {
+                    out.put(n.longValue(), requested(e, fields));
+                }
+            }
+        }
+        return out;
     }
 
     public List<String> listPartitions(String collection) {

@@ -101,6 +101,15 @@ public final class MetricsObserver implements RunObserver {
                 rows.put(kind, counts.get(kind).asLong());
             }
         }
+        ObjectNode gate = r.putObject("gate");
+        for (String[] m : GATE) {
+            JsonNode v = counts.path(m[0]);
+            if (v.isNumber()) {
+                gate.put(m[0], v.asDouble());
+            } else if (v.isBoolean()) {
+                gate.put(m[0], v.asBoolean() ? 1.0 : 0.0);
+            }
+        }
         JsonNode pointers = run.path("pointers");
         JsonNode serving = pointers.path("serving_after").isTextual() ? pointers.get("serving_after")
                 : pointers.path("serving_before").isTextual() ? pointers.get("serving_before") : null;
@@ -109,6 +118,16 @@ public final class MetricsObserver implements RunObserver {
             servingBy.put(pipeline, serving.asText());
         }
     }
+
+    /** The gate's run counts (GateStep.record / skip) and the gauge each becomes. */
+    private static final String[][] GATE = {
+        {"gate_recall", "recallctl_last_run_gate_recall", "Mean recall@K of the collection the last run gated (issue 12 recall gate)."},
+        {"gate_worst1pct_recall", "recallctl_last_run_gate_worst1pct_recall", "Mean recall of the worst 1% of the gate's queries."},
+        {"gate_min_recall", "recallctl_last_run_gate_min_recall", "gate.min_recall the last run was held to."},
+        {"gate_overlap", "recallctl_last_run_gate_overlap", "Mean TopK overlap between the gated and the serving collection."},
+        {"gate_spot_mismatches", "recallctl_last_run_gate_spot_check_mismatches", "Rows of the spot-check that differed from the source."},
+        {"gate_skipped", "recallctl_last_run_gate_skipped", "1 if the last run switched without the gate (--skip-gate, gate.enabled=false)."},
+    };
 
     /** "switch --to items_2" is command "switch"; a dry run stays apart: "rebuild --dry-run". */
     private static String commandName(JsonNode run) {
@@ -137,6 +156,10 @@ public final class MetricsObserver implements RunObserver {
         Info serving = Info.builder().name("recallctl_serving_collection")
                 .help("The collection key1 names, as far as the last run saw it.").labelNames("pipeline", "collection")
                 .register(reg);
+        Map<String, Gauge> gate = new java.util.LinkedHashMap<>();
+        for (String[] m : GATE) {
+            gate.put(m[0], gauge(reg, m[1], m[2], run));
+        }
         for (Iterator<JsonNode> it = state.path("runs").elements(); it.hasNext(); ) {
             JsonNode r = it.next();
             String p = r.path("pipeline").asText();
@@ -156,6 +179,13 @@ public final class MetricsObserver implements RunObserver {
             for (Iterator<Map.Entry<String, JsonNode>> k = r.path("rows").fields(); k.hasNext(); ) {
                 var e = k.next();
                 rows.labelValues(p, c, e.getKey()).set(e.getValue().asLong());
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> k = r.path("gate").fields(); k.hasNext(); ) {
+                var e = k.next();
+                Gauge g = gate.get(e.getKey());
+                if (g != null) {
+                    g.labelValues(p, c).set(e.getValue().asDouble());
+                }
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> s = state.path("serving").fields(); s.hasNext(); ) {

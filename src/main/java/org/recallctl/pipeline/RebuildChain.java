@@ -2,6 +2,7 @@ package org.recallctl.pipeline;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,6 +37,14 @@ public final class RebuildChain {
 
         default void beforeSwitch(String target) {
         }
+
+        /** After check_built, before the recall gate reads the new collection. */
+        default void beforeGate(String target) {
+        }
+
+        /** Right after key1 moved, before the serve probe (tests make the new collection unservable here). */
+        default void afterSwitch(String target) {
+        }
     }
 
     public static final Hooks NO_HOOKS = new Hooks() {
@@ -60,6 +69,8 @@ public final class RebuildChain {
     private final Clock clock;
     private final Hooks hooks;
     private final Connections connections;
+    private boolean skipGate;
+    private Duration watch = Duration.ZERO;
 
     /** A chain with its own connections, closed when the run ends (tests, one-off use). */
     public RebuildChain(RecallConfig cfg, Log log, Progress progress, Clock clock, Hooks hooks) {
@@ -74,6 +85,23 @@ public final class RebuildChain {
         this.clock = clock;
         this.hooks = hooks == null ? NO_HOOKS : hooks;
         this.connections = connections;
+    }
+
+    /** {@code rebuild --skip-gate}: switch without the recall gate and spot-check, said loudly everywhere. */
+    public RebuildChain skipGate(boolean skip) {
+        this.skipGate = skip;
+        return this;
+    }
+
+    /** Why the gate does not run, or null when it does. */
+    private String gateSkipped() {
+        return skipGate ? "--skip-gate" : !cfg.gate().enabled() ? "gate.enabled=false" : null;
+    }
+
+    /** {@code rebuild --watch}: keep probing the new collection this long after the switch; a breach reverts it. */
+    public RebuildChain watch(Duration window) {
+        this.watch = window == null ? Duration.ZERO : window;
+        return this;
     }
 
     /** Runs the chain (or only plans it) through the {@link OperationRunner}; on failure rethrows its exit code. */
@@ -166,6 +194,7 @@ public final class RebuildChain {
         if (!retention.drop().isEmpty()) {
             notes.add("after the switch, retention (keep " + cfg.retention().keep() + ") drops " + retention.drop());
         }
+        notes.add(gateNote());
         String lockHolder = live ? null : redis.lockHolder().map(LockInfo::describe).orElse(null);
         if (lockHolder != null) { // in a live run the holder is this run itself
             notes.add("the run lock is held now: " + lockHolder + " (a real run would exit 5)");
@@ -252,6 +281,19 @@ public final class RebuildChain {
             report.count("source_drift_rows", after.drift().rows());
         });
 
+        hooks.beforeGate(target);
+        run.perform("gate", step -> {
+            String skipped = gateSkipped();
+            if (skipped != null) {
+                GateStep.skip(run, step, skipped);
+                return;
+            }
+            GateStep.Result g = new GateStep(cfg, source, run.reader(), log).evaluate(target, expected);
+            GateStep.record(report, step, g);
+            report.decide("recall gate: " + (g.ok() ? "passed: " + g.summary() : "REFUSED: " + String.join("; ", g.problems())));
+            GateStep.refuseUnless(g);
+        });
+
         hooks.beforeSwitch(target);
         SwitchStep.Result switched = run.step("switch", step -> {
             SwitchStep.Result r = new SwitchStep(cfg, milvus, redis, log).run(run.lock(), target, expected, run::warn);
@@ -270,7 +312,22 @@ public final class RebuildChain {
         if (!switched.retention().dropped().isEmpty()) {
             report.decide("retention dropped " + switched.retention().dropped());
         }
+        hooks.afterSwitch(target);
+        // prove it serves (and keep proving it for --watch); a failure reverts the switch (exit 3 / 4)
+        new ServeGuard(run, progress).afterSwitch(target, switched.previous(), watch, Optional.of(source));
         return new Result(report, plan, built, switched);
+    }
+
+    private String gateNote() {
+        String skipped = gateSkipped();
+        if (skipped != null) {
+            return "recall gate: SKIPPED (" + skipped + "): the switch would not check recall or content";
+        }
+        RecallConfig.Gate g = cfg.gate();
+        return "recall gate: " + g.queries() + " queries, recall@" + cfg.search().topk() + " >= " + g.minRecall()
+                + (g.minOverlap().isPresent() ? ", overlap with serving >= " + g.minOverlap().getAsDouble()
+                : ", overlap with serving reported") + (g.spotCheck() > 0 ? ", spot-check " + g.spotCheck() + " rows"
+                : ", no spot-check");
     }
 
     private static Map<String, Object> indexSummary(IndexInfo i) {

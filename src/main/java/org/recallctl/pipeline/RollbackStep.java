@@ -9,6 +9,7 @@ import org.recallctl.error.CheckRefusedException;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Log;
+import org.recallctl.pointer.PointerEvent;
 import org.recallctl.output.Progress;
 import org.recallctl.output.ProgressTask;
 import org.recallctl.pointer.RedisPointerStore;
@@ -43,8 +44,16 @@ public final class RollbackStep {
      * @param warn where problems after the compare-and-set go: they are warnings, the rollback happened
      */
     public Result run(RunLock lock, Consumer<String> warn) {
+        return run(lock, pointers.current(), PointerEvent.ROLLBACK, lock.info().command(), warn);
+    }
+
+    /**
+     * @param current what key1 must name for the compare-and-set (a revert passes the collection it switched to)
+     * @param event   the {@link PointerEvent} published after the move: rollback, or revert (the serve probe failed)
+     * @param reason  the event's reason
+     */
+    public Result run(RunLock lock, Optional<String> current, String event, String reason, Consumer<String> warn) {
         List<String> warnings = new ArrayList<>();
-        Optional<String> current = pointers.current();
         List<String> history = pointers.history();
         if (history.isEmpty()) {
             throw new CheckRefusedException("nothing to roll back to: " + pointers.keys().history() + " is empty");
@@ -102,6 +111,10 @@ public final class RollbackStep {
                 aliasAction = "failed";
             }
         }
+        PointerEvents.publish(cfg, pointers, log, event, current.orElse(null), target, reason, m -> {
+            warnings.add(m);
+            warn.accept(m);
+        });
         return new Result(current.orElse(null), target, rows, loadedNow, aliasAction, List.copyOf(warnings));
     }
 }

@@ -82,7 +82,12 @@ public final class RunReport {
 
     public synchronized void ok(Step s) {
         s.endedAt = clock.instant();
-        s.status = "ok";
+        s.status = "skipped".equals(s.status) ? "skipped" : "ok";
+    }
+
+    /** Marks a step as skipped on purpose (rebuild --skip-gate): it ends "skipped" instead of "ok". */
+    public synchronized void skip(Step s) {
+        s.status = "skipped";
     }
 
     public synchronized void fail(Step s, int code, String message) {

@@ -1,7 +1,9 @@
 package org.recallctl.pipeline;
 
+import java.time.Duration;
 import java.util.Optional;
 import org.recallctl.config.RecallConfig;
+import org.recallctl.output.Progress;
 import org.recallctl.source.MysqlItemSource;
 
 /**
@@ -12,14 +14,21 @@ public final class SwitchOperation implements Operation<SwitchStep.Result> {
     private final String to;
     private final String expectCurrent;
     private final long expectRejected;
+    private final Duration watch;
 
     /**
      * @param expectCurrent what key1 must name for the switch ({@code "-"} = unset), or null for what it names now
      */
     public SwitchOperation(String to, String expectCurrent, long expectRejected) {
+        this(to, expectCurrent, expectRejected, Duration.ZERO);
+    }
+
+    /** @param watch {@code switch --watch}: keep probing this long after the switch; a breach reverts it */
+    public SwitchOperation(String to, String expectCurrent, long expectRejected, Duration watch) {
         this.to = to;
         this.expectCurrent = expectCurrent;
         this.expectRejected = expectRejected;
+        this.watch = watch == null ? Duration.ZERO : watch;
     }
 
     @Override
@@ -54,6 +63,12 @@ public final class SwitchOperation implements Operation<SwitchStep.Result> {
         run.report().pointer("serving_after", to);
         run.report().decide(r.alreadyServing() ? to + " already serving (alias " + r.aliasAction() + ")"
                 : "switched from " + (r.previous() == null ? "(unset)" : r.previous()) + " to " + to);
+        if (r.alreadyServing()) {
+            run.report().decide("no serve probe: nothing was switched");
+        } else {
+            // prove it serves (and keep proving it for --watch); a failure reverts the switch (exit 3 / 4)
+            new ServeGuard(run, Progress.none()).afterSwitch(to, r.previous(), watch, Optional.of(run.source(1)));
+        }
         return r;
     }
 

@@ -9,6 +9,7 @@ import org.recallctl.error.CheckRefusedException;
 import org.recallctl.error.PointerMovedException;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Log;
+import org.recallctl.pointer.PointerEvent;
 import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.pointer.RunLock;
 
@@ -105,6 +106,9 @@ public final class SwitchStep {
                 aliasAction = "failed";
             }
         }
+        // tell the search services now (issue 12 §6); after the alias move, so an alias reader sees it too
+        PointerEvents.publish(cfg, pointers, log, PointerEvent.SWITCH, expected.orElse(null),
+                target, lock.info().command(), w);
         Retention.Outcome retention = Retention.Outcome.NONE;
         try {
             List<String> history = pointers.history();

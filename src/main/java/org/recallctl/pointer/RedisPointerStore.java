@@ -213,6 +213,14 @@ public final class RedisPointerStore implements AutoCloseable {
                 + consequence);
     }
 
+    /**
+     * PUBLISH on a pipeline channel (standalone, Sentinel's master, or any cluster node: the cluster bus forwards
+     * it to every node). Returns how many subscribers received it on the node it went to.
+     */
+    public long publish(String channel, String message) {
+        return call("publish on " + channel, () -> client.publish(channel, message));
+    }
+
     /** When each collection stopped serving (epoch ms), as the switch and rollback scripts recorded it. */
     public java.util.Map<String, Long> retired() {
         java.util.Map<String, String> raw = call("read " + keys.retired(), () -> client.hgetAll(keys.retired()));

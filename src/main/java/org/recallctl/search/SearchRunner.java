@@ -153,7 +153,7 @@ public final class SearchRunner {
     }
 
     /** P of the collection's layout: highest p&lt;i&gt; + 1, so a missing middle partition shows up as a failure. */
-    static int partitionCount(CollectionLayout layout) {
+    public static int partitionCount(CollectionLayout layout) {
         int max = -1;
         for (String name : layout.partitions()) {
             Matcher m = PARTITION.matcher(name);

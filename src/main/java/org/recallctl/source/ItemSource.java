@@ -39,6 +39,9 @@ public interface ItemSource extends AutoCloseable {
     /** The raw vector column of one item, or empty when the id is not in the table. */
     Optional<Object> rawVector(long id);
 
+    /** The selected rows among {@code ids} (vector and scalar columns, as {@link #stream} gives them), in id order. */
+    List<SourceRow> rows(List<Long> ids);
+
     /** Up to {@code n} ids sampled deterministically from the selected rows. */
     List<Long> sampleIds(int n, long seed);
 

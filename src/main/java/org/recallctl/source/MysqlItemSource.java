@@ -273,6 +273,37 @@ public final class MysqlItemSource implements ItemSource {
     }
 
     @Override
+    public List<SourceRow> rows(List<Long> ids) {
+        List<SourceRow> out = new ArrayList<>(ids.size());
+        int scalars = scalarColumns.size();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            StringBuilder sql = new StringBuilder("SELECT ").append(id).append(", ").append(vector);
+            scalarColumns.forEach(col -> sql.append(", ").append(col));
+            sql.append(" FROM ").append(table).append(selected(id + " IN (" + "?,".repeat(chunk.size() - 1) + "?)"))
+                    .append(" ORDER BY ").append(id);
+            withConnection("read " + chunk.size() + " rows by id", c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setLong(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Object[] sc = new Object[scalars];
+                            for (int k = 0; k < scalars; k++) {
+                                sc[k] = rs.getObject(3 + k);
+                            }
+                            out.add(new SourceRow(rs.getLong(1), rs.getObject(2), sc));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
+    @Override
     public Optional<Object> rawVector(long itemId) {
         return withConnection("read item " + itemId, c -> {
             try (PreparedStatement ps = c.prepareStatement(

@@ -92,6 +92,31 @@ class ConfigLoaderTest {
                 .hasMessageContaining("collection.partitions (--set collection.partitions): 0 is out of range 1..4096");
     }
 
+    /** Issue 12 §1: gate.* defaults, ranges, and the cache bench uses (XDG_CACHE_HOME) when gate.cache_dir is empty. */
+    @Test
+    void gateKeysHaveDefaultsRangesAndBenchsCache() {
+        var g = load(null, Map.of("XDG_CACHE_HOME", "/var/cache/x"), Map.of(), Map.of()).config().gate();
+        assertThat(g.enabled()).isTrue();
+        assertThat(g.queries()).isEqualTo(200);
+        assertThat(g.minRecall()).isEqualTo(0.9);
+        assertThat(g.minOverlap()).isEmpty();
+        assertThat(g.spotCheck()).isEqualTo(100);
+        assertThat(g.cacheDir()).isEqualTo("/var/cache/x/recallctl");
+        assertThat(load(null, Map.of(), Map.of("gate.min_overlap", "0.5"), Map.of()).config().gate().minOverlap())
+                .hasValue(0.5);
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("gate.min_recall", "95"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("gate.min_recall (--set gate.min_recall): 95 is out of range 0.0..1.0");
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("gate.min_overlap", "high"), Map.of()))
+                .hasMessage("gate.min_overlap (--set gate.min_overlap): expected a number, got 'high'");
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("gate.queries", "0"), Map.of()))
+                .hasMessageContaining("gate.queries (--set gate.queries): 0 is out of range 1..16384");
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("gate.spot_check", "-1"), Map.of()))
+                .hasMessageContaining("gate.spot_check (--set gate.spot_check): -1 is out of range 0..100000");
+        assertThatThrownBy(() -> load(null, Map.of(), Map.of("gate.min_recal", "0.9"), Map.of()))
+                .hasMessageContaining("did you mean 'gate.min_recall'?");
+    }
+
     @Test
     void missingRequiredValueIsAnError() {
         assertThatThrownBy(() -> load(null, Map.of(), Map.of("source.jdbc_url", ""), Map.of()))

@@ -76,6 +76,44 @@ class MetricsObserverTest {
         assertThat(logged.toString()).isEmpty();
     }
 
+    /** Issue 14 §3 "the gate's recall": a refused rebuild shows its recall, overlap and mismatches; a skip shows. */
+    @Test
+    void theGateRecallOverlapMismatchesAndASkipAreGauges() throws Exception {
+        Path file = dir.resolve("recallctl.prom");
+        ManualClock clock = new ManualClock(T0, 0);
+        RunReport refused = new RunReport("rebuild", "items", clock);
+        RunReport.Step gate = refused.begin("gate");
+        refused.count("gate_recall", 0.612);
+        refused.count("gate_worst1pct_recall", 0.1);
+        refused.count("gate_min_recall", 0.9);
+        refused.count("gate_overlap", 0.58);
+        refused.count("gate_spot_checked", 100);
+        refused.count("gate_spot_mismatches", 3);
+        refused.count("gate_skipped", false);
+        refused.fail(gate, 3, "recall gate refused");
+        refused.finish(3, "recall gate refused items_2, nothing switched");
+        new MetricsObserver(file, log).finished(refused);
+        RunReport skipped = new RunReport("rebuild", "other", clock);
+        RunReport.Step s = skipped.begin("gate");
+        skipped.skip(s);
+        skipped.ok(s);
+        skipped.count("gate_skipped", true);
+        skipped.finish(0, "switched");
+        new MetricsObserver(file, log).finished(skipped);
+        String text = metrics(file);
+        String l = "{command=\"rebuild\",pipeline=\"items\"}";
+        assertThat(text).contains("recallctl_last_run_gate_recall" + l + " 0.612")
+                .contains("recallctl_last_run_gate_worst1pct_recall" + l + " 0.1")
+                .contains("recallctl_last_run_gate_min_recall" + l + " 0.9")
+                .contains("recallctl_last_run_gate_overlap" + l + " 0.58")
+                .contains("recallctl_last_run_gate_spot_check_mismatches" + l + " 3.0")
+                .contains("recallctl_last_run_gate_skipped" + l + " 0.0")
+                .contains("recallctl_last_run_exit_code" + l + " 3.0")
+                .contains("recallctl_last_run_gate_skipped{command=\"rebuild\",pipeline=\"other\"} 1.0")
+                .doesNotContain("recallctl_last_run_gate_recall{command=\"rebuild\",pipeline=\"other\"}");
+        assertThat(skipped.toJson().at("/steps/0/status").asText()).isEqualTo("skipped");
+    }
+
     @Test
     void aFailedRunKeepsTheLastSuccessAndOtherCommandsAndPipelinesStay() throws Exception {
         Path file = dir.resolve("recallctl.prom");

@@ -125,7 +125,8 @@ class RebuildChainIT {
             assertThat(r1.get("outcome").asText()).isEqualTo("ok");
             List<String> steps = new ArrayList<>();
             r1.get("steps").forEach(s -> steps.add(s.get("name").asText() + ":" + s.get("status").asText()));
-            assertThat(steps).containsExactly("connect:ok", "check:ok", "build:ok", "warmup:ok", "check_built:ok", "switch:ok");
+            assertThat(steps).containsExactly("connect:ok", "check:ok", "build:ok", "warmup:ok", "check_built:ok", "gate:ok",
+                    "switch:ok", "probe:ok");
             assertThat(r1.get("counts").get("built_rows").asLong()).isEqualTo(ROWS);
 
             Thread.sleep(1100); // timestamp naming has one-second resolution
