@@ -45,8 +45,10 @@ public final class ConfigSchema {
         secret("milvus.token", "", "Milvus token (user:password or API key): prefer RECALLCTL_MILVUS_TOKEN");
         path("milvus.token_file", "", "file holding the Milvus token");
         str("milvus.database", "", "Milvus database; empty = the server default");
-        bool("milvus.tls", "false", "use TLS (https URIs imply it)");
-        path("milvus.ca_file", "", "CA certificate (PEM) to verify the server with TLS");
+        bool("milvus.tls", "false", "use TLS (an https URI or milvus.ca_file implies it); the server's certificate "
+                + "must name the URI's host");
+        path("milvus.ca_file", "", "CA certificate (PEM) that signed the Milvus server's certificate; implies TLS; "
+                + "empty = the JVM's trust store. The local stack's CA: ../.stack-full/tls/ca.crt");
         integer("milvus.connect_timeout_ms", "5000", "connect timeout");
         integer("milvus.rpc_deadline_ms", "30000", "deadline for each RPC, so an outage becomes an error in bounded time");
         integer("milvus.max_retries", "3", "retries of a failed RPC, inserts included (bounded; the post-build check catches a duplicated batch)");

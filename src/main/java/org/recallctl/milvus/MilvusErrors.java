@@ -23,6 +23,8 @@ final class MilvusErrors {
                     + "INTERNAL|UNKNOWN|UNIMPLEMENTED|INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|FAILED_PRECONDITION|"
                     + "ABORTED|OUT_OF_RANGE|DATA_LOSS)\\b(?::\\s*(.*))?");
     private static final Pattern WAITED = Pattern.compile("deadline exceeded after (-?[0-9.]+)s");
+    /** Milvus 2.3's privilege interceptor: "PrivilegeCreateCollection: permission deny to recallctl_reader". */
+    private static final Pattern PRIVILEGE = Pattern.compile("Privilege([A-Za-z]+): permission deny to ([A-Za-z0-9_]+)");
     private static final Pattern RETRIES = Pattern.compile("Retry timeout: (\\d+)ms, maxRetry:(\\d+), retries: (\\d+)");
 
     private MilvusErrors() {
@@ -45,11 +47,53 @@ final class MilvusErrors {
                     + unreachableReason(t, deadlineMs) + "; is it up? check milvus.write_uri / milvus.read_uri", t);
         }
         String detail = plain(t);
+        String all = chainText(t);
+        if (isUnauthenticated(all)) {
+            return new DependencyException("milvus", "Milvus refused the token at " + uri + " (" + what + "): "
+                    + serverReason(all, "UNAUTHENTICATED") + "; check milvus.token / RECALLCTL_MILVUS_TOKEN / "
+                    + "milvus.token_file (user:password)", t);
+        }
+        Matcher denied = PRIVILEGE.matcher(all);
+        if (denied.find()) {
+            return new DependencyException("milvus", "Milvus at " + uri + " refused to " + what + ": user "
+                    + denied.group(2) + " lacks the privilege " + denied.group(1) + " (PERMISSION_DENIED); grant it to "
+                    + "the user's role or use a token with the write role (README \"Authenticated Milvus\")", t);
+        }
+        if (isPermissionDenied(t)) {
+            return new DependencyException("milvus", "Milvus at " + uri + " refused to " + what + " (PERMISSION_DENIED): "
+                    + serverReason(all, "PERMISSION_DENIED") + "; check the token's privileges (README \"Authenticated Milvus\")", t);
+        }
         if (t instanceof MilvusClientException mce && mce.getErrorCode() == ErrorCode.COLLECTION_NOT_FOUND) {
             return new DependencyException("milvus", "Milvus at " + uri + ": " + what + ": collection not found ("
                     + detail + ")", t);
         }
         return new DependencyException("milvus", "Milvus at " + uri + " failed to " + what + ": " + detail, t);
+    }
+
+    /** A server that requires a token and got none or a wrong one (Milvus 2.3: gRPC UNAUTHENTICATED). */
+    static boolean isUnauthenticated(Throwable t) {
+        return isUnauthenticated(chainText(t));
+    }
+
+    /** "CODE: " and phrases with spaces, which no collection or alias name (letters, digits, _) can contain. */
+    private static boolean isUnauthenticated(String all) {
+        return all.contains("UNAUTHENTICATED: ") || all.contains("auth check failure")
+                || all.contains("missing authorization");
+    }
+
+    /** A call the token's user may not make (gRPC PERMISSION_DENIED; Milvus 2.3: "... permission deny to user"). */
+    static boolean isPermissionDenied(Throwable t) {
+        String all = chainText(t);
+        return all.contains("PERMISSION_DENIED: ") || all.contains("permission deny to ")
+                || all.contains("permission denied");
+    }
+
+    /** The server's words after "CODE: ", without gRPC's state dumps. */
+    private static String serverReason(String all, String code) {
+        int i = all.indexOf(code + ": ");
+        String s = i < 0 ? all : all.substring(i + code.length() + 2);
+        int bar = s.indexOf(" | ");
+        return firstClause(bar < 0 ? s : s.substring(0, bar));
     }
 
     static boolean isUnreachable(Throwable t) {
@@ -74,15 +118,10 @@ final class MilvusErrors {
      * Milvus 2.3 "alias not found" / "... not exist". Never an auth, permission or transport failure.
      */
     static boolean isNotFound(Throwable t) {
-        if (isUnreachable(t)) {
+        // an auth or permission refusal is never "not found" (issue 10 §3). Matched on the status and on phrases
+        // with spaces only: a name in the message ("alias not found[alias=auth_x_serving]") must not count
+        if (isUnreachable(t) || isUnauthenticated(t) || isPermissionDenied(t)) {
             return false;
-        }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (m.contains("permission") || m.contains("unauthenticated") || m.contains("auth")
-                    || m.contains("privilege") || m.contains("denied")) {
-                return false;
-            }
         }
         for (Throwable c = t; c != null; c = c.getCause()) {
             String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);

@@ -102,17 +102,17 @@ public final class MilvusGateway implements AutoCloseable {
         if (!cfg.database().isEmpty()) {
             b.dbName(cfg.database());
         }
-        if (cfg.tls() || uri.startsWith("https")) {
-            b.secure(true);
-            if (!cfg.caFile().isEmpty()) {
-                b.caPemPath(cfg.caFile());
-            }
-        }
+        MilvusTls.configure(b, cfg, uri);
         ConnectConfig connectConfig = b.build();
         MilvusClientV2 client;
         try {
             client = new MilvusClientV2(connectConfig);
         } catch (RuntimeException e) {
+            if (MilvusErrors.isUnreachable(e)) { // gRPC's wait-for-ready hides a TLS failure behind "no answer"
+                MilvusTls.diagnose(cfg, uri, "connect", e).ifPresent(tls -> {
+                    throw tls;
+                });
+            }
             throw MilvusErrors.translate(e, uri, "connect", cfg.connectTimeoutMs());
         }
         client.retryConfig(RetryConfig.builder()

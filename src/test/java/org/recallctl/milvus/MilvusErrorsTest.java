@@ -71,4 +71,36 @@ class MilvusErrorsTest {
         assertThat(MilvusErrors.isNotFound(new MilvusClientException(ErrorCode.RPC_ERROR,
                 "UNAVAILABLE: io exception", 0, 0))).isFalse();
     }
+
+    /** A name that contains "auth", "denied" or "privilege" is still a name: found on the full engine (MilvusAuthIT). */
+    @Test
+    void anAliasWhoseNameContainsAuthIsStillNotFound() {
+        assertThat(MilvusErrors.isNotFound(new MilvusClientException(ErrorCode.SERVER_ERROR,
+                "alias not found[database=default][alias=auth_1cf3e067_serving]", 1602, 1602))).isTrue();
+        assertThat(MilvusErrors.isNotFound(new MilvusClientException(ErrorCode.SERVER_ERROR,
+                "alias not found[database=default][alias=denied_privilege_permission]", 1602, 1602))).isTrue();
+    }
+
+    @Test
+    void aRefusedTokenIsMilvusRefusedTheTokenNeverUnreachable() {
+        var wrong = new MilvusClientException(ErrorCode.RPC_ERROR, "Encounter rpc error that cannot be retried, reason: "
+                + "io.milvus.shaded.io.grpc.StatusRuntimeException: UNAUTHENTICATED: auth check failure, please check "
+                + "username and password are correct", 0, 0);
+        assertThat(MilvusErrors.translate(wrong, URI, "connect").getMessage()).isEqualTo("Milvus refused the token at "
+                + URI + " (connect): auth check failure, please check username and password are correct; check "
+                + "milvus.token / RECALLCTL_MILVUS_TOKEN / milvus.token_file (user:password)");
+        assertThat(MilvusErrors.translate(wrong, URI, "connect").exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void aMissingPrivilegeIsNamedWithTheUser() {
+        var denied = new MilvusClientException(ErrorCode.RPC_ERROR, "Encounter rpc error that cannot be retried, reason: "
+                + "io.milvus.shaded.io.grpc.StatusRuntimeException: PERMISSION_DENIED: PrivilegeCreateCollection: "
+                + "permission deny to recallctl_reader", 0, 0);
+        assertThat(MilvusErrors.translate(denied, URI, "create collection items_2").getMessage()).isEqualTo("Milvus at "
+                + URI + " refused to create collection items_2: user recallctl_reader lacks the privilege CreateCollection"
+                + " (PERMISSION_DENIED); grant it to the user's role or use a token with the write role (README "
+                + "\"Authenticated Milvus\")");
+        assertThat(MilvusErrors.isNotFound(denied)).isFalse();
+    }
 }

@@ -113,6 +113,66 @@ public final class TestStack {
         return Integer.parseInt(get("MILVUS_PORT"));
     }
 
+    /** The full engine runs with authorization on (bin/stack up --milvus full --milvus-auth). */
+    public boolean milvusAuth() {
+        return isFullEngine() && "1".equals(env.get("MILVUS_AUTH"));
+    }
+
+    /** The full engine speaks only TLS, with the stack's certificate for localhost (--milvus-tls). */
+    public boolean milvusTls() {
+        return isFullEngine() && "1".equals(env.get("MILVUS_TLS"));
+    }
+
+    /**
+     * Skips a test that needs the engine with {@code --milvus-auth}/{@code --milvus-tls}, unless bin/test's phase
+     * for that engine runs it ({@code RECALLCTL_IT_MILVUS_SECURE=1}): there a missing engine is a failure, so the
+     * phase can never pass by skipping everything.
+     */
+    public void assumeSecureMilvus(boolean needed, String what) {
+        String why = what + " needs the full engine with " + (what.contains("TLS") ? "--milvus-tls" : "--milvus-auth")
+                + " (bin/stack up --milvus full --milvus-auth --milvus-tls; bin/test runs it in its secure-engine phase)";
+        if ("1".equals(System.getenv("RECALLCTL_IT_MILVUS_SECURE"))) {
+            if (!needed) {
+                throw new IllegalStateException(why + ", but " + dir.resolve("stack.env") + " says MILVUS_FLAVOR="
+                        + env.get("MILVUS_FLAVOR") + " MILVUS_AUTH=" + env.get("MILVUS_AUTH") + " MILVUS_TLS="
+                        + env.get("MILVUS_TLS"));
+            }
+            return;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(needed, why);
+    }
+
+    /** The URI clients use: https://localhost:PORT with --milvus-tls (the certificate names localhost only). */
+    public String milvusUri() {
+        return get("MILVUS_URI");
+    }
+
+    /**
+     * Config overrides for the secure engine as one of the users bin/stack creates: {@code root}, {@code writer}
+     * (role recallctl_write), {@code reader} (recallctl_read) or {@code noalias} (the write role without
+     * CreateAlias); with the stack's CA when the engine speaks TLS.
+     */
+    public Map<String, String> milvusAs(String user) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("milvus.write_uri", milvusUri());
+        if (milvusAuth()) {
+            m.put("milvus.token_file", get("MILVUS_" + user.toUpperCase(java.util.Locale.ROOT) + "_TOKEN_FILE"));
+        }
+        if (milvusTls()) {
+            m.put("milvus.ca_file", get("TLS_CA_FILE"));
+        }
+        return m;
+    }
+
+    /** The token ({@code user:password}) of one of those users. */
+    public String milvusToken(String user) {
+        try {
+            return Files.readString(Path.of(get("MILVUS_" + user.toUpperCase(java.util.Locale.ROOT) + "_TOKEN_FILE"))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String loopback(String ports) {
         StringBuilder b = new StringBuilder();
         for (String p : ports.split(",")) {
