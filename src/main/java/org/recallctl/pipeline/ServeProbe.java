@@ -19,7 +19,6 @@ import org.recallctl.search.FanOutSearcher;
 import org.recallctl.search.ScoredHit;
 import org.recallctl.search.SearchRequest;
 import org.recallctl.search.SearchResult;
-import org.recallctl.source.BadVectorException;
 import org.recallctl.source.ItemSource;
 import org.recallctl.source.VectorCodec;
 import org.recallctl.source.Vectors;
@@ -252,16 +251,7 @@ public final class ServeProbe {
         Random r = new Random(4242);
         List<float[]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            float[] v = new float[cfg.source().dimension()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (float) r.nextGaussian();
-            }
-            try {
-                Vectors.normalize(v);
-            } catch (BadVectorException zero) {
-                v[0] = 1f;
-            }
-            out.add(v);
+            out.add(Vectors.randomUnit(r, cfg.source().dimension()));
         }
         return out;
     }

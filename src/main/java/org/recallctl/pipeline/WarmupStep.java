@@ -132,16 +132,7 @@ public final class WarmupStep {
         }
         Random r = new Random(42);
         for (int i = 0; i < n; i++) {
-            float[] v = new float[cfg.source().dimension()];
-            for (int j = 0; j < v.length; j++) {
-                v[j] = (float) r.nextGaussian();
-            }
-            try {
-                Vectors.normalize(v);
-            } catch (BadVectorException zero) {
-                v[0] = 1f; // a zero Gaussian draw is all but impossible; keep the query valid anyway
-            }
-            out.add(v);
+            out.add(Vectors.randomUnit(r, cfg.source().dimension()));
         }
         return "random";
     }

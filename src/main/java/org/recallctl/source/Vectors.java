@@ -30,4 +30,21 @@ public final class Vectors {
             v[i] = (float) (v[i] / norm);
         }
     }
+
+    /**
+     * A random unit vector (Gaussian components, normalised): the query vectors of last resort when the source
+     * cannot be sampled (warmup, serve probe). A zero Gaussian draw is all but impossible; it becomes e0.
+     */
+    public static float[] randomUnit(java.util.Random r, int dimension) {
+        float[] v = new float[dimension];
+        for (int j = 0; j < v.length; j++) {
+            v[j] = (float) r.nextGaussian();
+        }
+        try {
+            normalize(v);
+        } catch (BadVectorException zero) {
+            v[0] = 1f;
+        }
+        return v;
+    }
 }
