@@ -85,7 +85,8 @@ class ShellIT {
         assertThat(once).isPositive();
         assertThat(twice).as("the second round opened no connection").isEqualTo(once);
         // what the server saw: a command that bypassed the session would connect again in the second round
-        assertThat(r2 - r1).as("Redis connections for two rounds vs one").isEqualTo(r1 - r0);
+        // at most as many as one round: the first round may warm a connection a later one reuses (the run journal)
+        assertThat(r2 - r1).as("Redis connections for two rounds vs one").isLessThanOrEqualTo(r1 - r0);
         try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore p = RedisPointerStore.connect(cfg)) {
             for (String c : m.listCollections()) {
                 if (c.startsWith(name)) {
