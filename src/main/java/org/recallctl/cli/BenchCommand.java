@@ -16,6 +16,7 @@ import org.recallctl.bench.Bench;
 import org.recallctl.bench.BenchChart;
 import org.recallctl.bench.BenchRow;
 import org.recallctl.bench.Recommender;
+import org.recallctl.config.CacheDirs;
 import org.recallctl.config.LoadedConfig;
 import org.recallctl.error.ConfigException;
 import org.recallctl.error.ExitCodes;
@@ -126,7 +127,7 @@ public class BenchCommand implements Callable<Integer> {
         Double maxP99Ms = maxP99 == null ? null : millis(maxP99);
         List<Integer> ks = topk == null || topk.isEmpty() ? List.of(cfg.search().topk()) : topk;
         Path outDir = out != null ? out : Path.of("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Path cache = cacheDir != null ? cacheDir : defaultCache();
+        Path cache = cacheDir != null ? cacheDir : CacheDirs.groundTruth(ctx.env());
         long durationMs = duration == null ? 0 : Math.round(duration * 1000);
         Bench.Options options = new Bench.Options(collection, m, queries, seed, noise, queryFile, ks, paramName, values,
                 concurrency, Math.max(0, warmup), measureQueries != null ? measureQueries : 0, durationMs, nlist,
@@ -303,12 +304,6 @@ public class BenchCommand implements Callable<Integer> {
 
     private static String ms(double v) {
         return String.format(Locale.ROOT, v < 10 ? "%.2fms" : "%.1fms", v);
-    }
-
-    private Path defaultCache() {
-        String xdg = ctx.env().get("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("recallctl");
     }
 
     static List<Integer> ints(String csv, String what) {

@@ -110,9 +110,7 @@ final class ConfigBinder {
         String overlap = str("gate.min_overlap");
         String cache = path("gate.cache_dir");
         if (cache.isEmpty()) { // the directory bench uses, so the gate and bench share one ground-truth cache
-            String xdg = env.get("XDG_CACHE_HOME");
-            cache = (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
-                    .resolve("recallctl").toAbsolutePath().toString();
+            cache = CacheDirs.groundTruth(env).toAbsolutePath().toString();
         }
         return new RecallConfig.Gate(bool("gate.enabled"), intIn("gate.queries", 1, 16384), parseLong("gate.seed"),
                 doubleIn("gate.min_recall", 0, 1),
