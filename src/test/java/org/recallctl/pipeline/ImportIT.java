@@ -44,6 +44,8 @@ class ImportIT {
 
     private static void needsFullEngine(TestStack stack) {
         Assumptions.assumeTrue(stack.isFullEngine(), "needs the full engine: bin/test --milvus full");
+        // an engine on S3 storage reads import files from its bucket only (S3ImportIT), never from local paths
+        Assumptions.assumeFalse(stack.milvusS3(), "local import files need the engine on local storage, not --s3");
     }
 
     private static List<Path> files(Path dir) throws IOException {
@@ -141,7 +143,7 @@ class ImportIT {
         assertThat(run.err()).contains("'relative/dir' is not absolute");
     }
 
-    private static Log quiet() {
+    static Log quiet() {
         return new Log(new PrintWriter(new StringWriter(), true), new Redactor(), Log.Level.QUIET);
     }
 
@@ -156,7 +158,7 @@ class ImportIT {
         return m;
     }
 
-    private static void cleanup(RecallConfig cfg) {
+    static void cleanup(RecallConfig cfg) {
         try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore r = RedisPointerStore.connect(cfg)) {
             for (String c : new CollectionNaming(cfg.collection()).generations(m.listCollections())) {
                 m.dropCollection(c);

@@ -142,6 +142,58 @@ public final class TestStack {
         org.junit.jupiter.api.Assumptions.assumeTrue(needed, why);
     }
 
+    /** The full engine keeps its data in S3 (bin/stack up --milvus full --s3): versitygw behind S3_ENDPOINT. */
+    public boolean milvusS3() {
+        return isFullEngine() && "s3".equals(env.get("MILVUS_STORAGE"));
+    }
+
+    /**
+     * Skips a test that needs the engine on S3 storage, unless bin/test's s3 phase runs it
+     * ({@code RECALLCTL_IT_MILVUS_S3=1}): there a missing S3 engine is a failure, so the phase cannot pass by skipping.
+     */
+    public void assumeS3Milvus(String what) {
+        String why = what + " needs the full engine on S3 storage (bin/stack up --milvus full --s3; bin/test runs it in"
+                + " its s3 phase)";
+        if ("1".equals(System.getenv("RECALLCTL_IT_MILVUS_S3"))) {
+            if (!milvusS3()) {
+                throw new IllegalStateException(why + ", but " + dir.resolve("stack.env") + " says MILVUS_FLAVOR="
+                        + env.get("MILVUS_FLAVOR") + " MILVUS_STORAGE=" + env.get("MILVUS_STORAGE"));
+            }
+            return;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(milvusS3(), why);
+    }
+
+    /** Config overrides for build.import.storage s3 into the engine's own bucket, with the stack's keys. */
+    public Map<String, String> s3ImportSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("build.import.storage", "s3");
+        m.put("build.import.s3.endpoint", get("S3_ENDPOINT"));
+        m.put("build.import.s3.bucket", get("S3_BUCKET"));
+        m.put("build.import.s3.region", get("S3_REGION"));
+        m.put("build.import.s3.access_key_file", get("S3_ACCESS_KEY_FILE"));
+        m.put("build.import.s3.secret_key_file", get("S3_SECRET_KEY_FILE"));
+        m.put("build.import.s3.path_style", "true");
+        return m;
+    }
+
+    /** An S3 client on the stack's versitygw (through its host forwarder), as root: for tests to look into the bucket. */
+    public software.amazon.awssdk.services.s3.S3Client s3Client() {
+        try {
+            return software.amazon.awssdk.services.s3.S3Client.builder()
+                    .region(software.amazon.awssdk.regions.Region.of(get("S3_REGION")))
+                    .endpointOverride(java.net.URI.create(get("S3_ENDPOINT")))
+                    .forcePathStyle(true)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                    Files.readString(Path.of(get("S3_ACCESS_KEY_FILE"))).strip(),
+                                    Files.readString(Path.of(get("S3_SECRET_KEY_FILE"))).strip())))
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The URI clients use: https://localhost:PORT with --milvus-tls (the certificate names localhost only). */
     public String milvusUri() {
         return get("MILVUS_URI");
