@@ -65,7 +65,8 @@ class S3ImportIT {
         stack.assumeS3Milvus("import through s3");
         String name = TestStack.unique("ims");
         String bucket = stack.get("S3_BUCKET");
-        String prefix = "it-import/" + name; // build.import.s3.prefix: keys <prefix>/<collection>-<run>/p<i>/<field>.npy
+        // build.import.s3.prefix: the keys are <prefix>/<collection>-<run>/p<i>/<field>.npy
+        String prefix = "it-import/" + name;
         CollectionFixture.seedSource(stack.config(name), 3000, 5);
         BuildStepIT.spoil(stack.config(name), name + "_v");
         Map<String, String> o = Map.of("source.table", name + "_v", "source.normalize", "true",
@@ -113,7 +114,8 @@ class S3ImportIT {
                     .allMatch(k -> k.startsWith(prefix + "/" + name + "_m-") && k.endsWith(".npy"))
                     .anyMatch(k -> k.endsWith("/p3/vector.npy"));
             // the engine's own segments are in the same bucket, under its rootPath: it really runs on S3
-            assertThat(keys(s3, bucket, stack.get("S3_ROOT_PATH") + "/insert_log/")).as("engine's binlogs").isNotEmpty();
+            assertThat(keys(s3, bucket, stack.get("S3_ROOT_PATH") + "/insert_log/")).as("engine's binlogs")
+                    .isNotEmpty();
             assertThat(keys(s3, bucket, prefix + "/")).as("objects after a good import").isEmpty();
             milvus.dropCollection(name + "_i");
             milvus.dropCollection(name + "_m");

@@ -2,6 +2,7 @@ package org.recallctl.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,6 +11,10 @@ import java.util.UUID;
 import org.recallctl.config.ConfigLoader;
 import org.recallctl.config.LoadedConfig;
 import org.recallctl.config.RecallConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The local stack that {@code bin/stack up} started (MariaDB, Redis, milvus-lite on loopback), as integration
@@ -177,17 +182,14 @@ public final class TestStack {
         return m;
     }
 
-    /** An S3 client on the stack's versitygw (through its host forwarder), as root: for tests to look into the bucket. */
-    public software.amazon.awssdk.services.s3.S3Client s3Client() {
+    /** An S3 client on the stack's versitygw (through its host forwarder), as root: to look into the bucket. */
+    public S3Client s3Client() {
         try {
-            return software.amazon.awssdk.services.s3.S3Client.builder()
-                    .region(software.amazon.awssdk.regions.Region.of(get("S3_REGION")))
-                    .endpointOverride(java.net.URI.create(get("S3_ENDPOINT")))
-                    .forcePathStyle(true)
-                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                                    Files.readString(Path.of(get("S3_ACCESS_KEY_FILE"))).strip(),
-                                    Files.readString(Path.of(get("S3_SECRET_KEY_FILE"))).strip())))
+            return S3Client.builder().region(Region.of(get("S3_REGION")))
+                    .endpointOverride(URI.create(get("S3_ENDPOINT"))).forcePathStyle(true)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                            Files.readString(Path.of(get("S3_ACCESS_KEY_FILE"))).strip(),
+                            Files.readString(Path.of(get("S3_SECRET_KEY_FILE"))).strip())))
                     .build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
