@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bulk import vs inserts (issue 11 §2), end to end including the index, same data, same server, same run:
 #   recallctl build --method insert   and   recallctl build --method import (NumPy files in an absolute local
-#   directory the engine reads; storage local), one after the other, on a full-engine stack.
+#   directory the engine reads; storage local), one after the other, on a full-engine stack. On an engine started
+#   with bin/stack up --milvus full --s3 (stack.env MILVUS_STORAGE=s3) the import goes through its bucket (storage s3).
 # Goal: import >= 2x faster end to end. Prints each build's phases (s) and peak RSS, then the ratio.
 # Usage: RECALLCTL_STACK_DIR=$PWD/.stack-full benchmarks/import-vs-insert.sh [ROWS=1000000] [PARTITIONS=4]
 #        (SKIP_SEED=1 reuses the seeded table; the stack must run the full engine: bin/stack up --milvus full)
@@ -11,12 +12,27 @@ NAME="bench_mem_json_${ROWS}"   # the table build-memory.sh seeds: run one after
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 CFG="$WORK/recallctl.yaml"
 write_config "$CFG" "$NAME" json "$PARTITIONS"
-SHARED="$STACK_DIR/import"   # absolute, on this host: the standalone engine reads it directly
-cat >> "$CFG" <<YAML
+if [[ "${MILVUS_STORAGE:-local}" == s3 ]]; then
+    # bin/stack up --milvus full --s3: upload into the engine's own bucket on versitygw, which it imports from
+    cat >> "$CFG" <<YAML
+build:
+  import:
+    storage: s3
+    s3:
+      endpoint: "$S3_ENDPOINT"
+      bucket: "$S3_BUCKET"
+      region: "$S3_REGION"
+      access_key_file: "$S3_ACCESS_KEY_FILE"
+      secret_key_file: "$S3_SECRET_KEY_FILE"
+YAML
+else
+    SHARED="$STACK_DIR/import"   # absolute, on this host: the standalone engine reads it directly
+    cat >> "$CFG" <<YAML
 build:
   import:
     local_dir: "$SHARED"
 YAML
+fi
 build_jar
 [[ "$MILVUS_FLAVOR" == full ]] || { echo "needs the full engine (bin/stack up --milvus full); this stack runs $MILVUS_FLAVOR" >&2; exit 2; }
 if [[ -z "${SKIP_SEED:-}" ]]; then
@@ -24,7 +40,7 @@ if [[ -z "${SKIP_SEED:-}" ]]; then
     java -jar "$JAR" demo seed --config "$CFG" --items "$ROWS" -q >/dev/null
 fi
 echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); milvus $MILVUS_FLAVOR"
-echo "rows=$ROWS dim=128 encoding=json partitions=$PARTITIONS index=IVF_FLAT nlist=128"
+echo "rows=$ROWS dim=128 encoding=json partitions=$PARTITIONS index=IVF_FLAT nlist=128 import storage ${MILVUS_STORAGE:-local}"
 for method in insert import; do
     echo "building with --method $method..." >&2
     RECALLCTL_JAR="$JAR" timed "$WORK/$method.time" "$ROOT/bin/recallctl" build --config "$CFG" \
