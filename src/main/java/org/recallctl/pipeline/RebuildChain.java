@@ -315,6 +315,7 @@ public final class RebuildChain {
         SwitchStep.Result switched = run.step("switch", step -> {
             SwitchStep.Result r = new SwitchStep(cfg, milvus, redis, log).run(run.lock(), target, expected, run::warn);
             run.clearFailureCleanups(); // key2 went with the switch; the target serves now
+            run.keyOneMoved(r.previous(), r.target());
             step.put("from", r.previous()).put("to", r.target()).put("alias", r.aliasAction())
                     .put("retention", r.retention()).put("warnings", r.warnings());
             return r;

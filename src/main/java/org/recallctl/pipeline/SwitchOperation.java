@@ -56,6 +56,9 @@ public final class SwitchOperation implements Operation<SwitchStep.Result> {
         SwitchStep.Result r = run.step("switch", step -> {
             SwitchStep.Result s = new SwitchStep(cfg, run.milvus(), run.pointers(), run.log())
                     .run(run.lock(), to, expected, run::warn);
+            if (!s.alreadyServing()) {
+                run.keyOneMoved(s.previous(), s.target());
+            }
             step.put("from", s.previous()).put("to", s.target()).put("alias", s.aliasAction())
                     .put("retention", s.retention()).put("warnings", s.warnings());
             return s;

@@ -38,6 +38,7 @@ import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.testing.Cli;
 import org.recallctl.testing.CliRun;
 import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.LaunchedCli;
 import org.recallctl.testing.TestStack;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -313,6 +314,37 @@ class ServeProbeIT {
             assertThat(alert.get("message").asText()).contains("probe failed, reverted to " + a);
         } finally {
             hook.stop(0);
+        }
+    }
+
+    /**
+     * Ctrl-C inside the --watch window ends the watch with exit 130, and the switch stands (nothing undoes a
+     * finished switch on an interrupt): the message must say key1 stays on the new collection, never "key1
+     * untouched". A real process and a real SIGINT, since only those run the shutdown hook. Fails when the
+     * runner's note ignores the switch (it said "key1 untouched" before).
+     */
+    @Test
+    void ctrlCDuringTheWatchKeepsTheSwitchAndSaysSo() throws Exception {
+        String name = TestStack.unique("ctrlc");
+        RecallConfig cfg = cfg(name, Map.of());
+        Path conf = stack.writeConfigFile(dir, name, small(Map.of()));
+        String a = name + "_20240101000000";
+        String b = name + "_20240102000000";
+        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
+        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            redis.forceCurrent(a);
+            try (LaunchedCli run = LaunchedCli.start(dir, "switch", "--config", conf.toString(), "--to", b,
+                    "--watch", "120s")) {
+                assertThat(run.awaitStderr("watching " + b, 120)).as(run.stderr()).isTrue();
+                Thread.sleep(1_500); // inside the window, between probe rounds
+                run.interrupt();
+                assertThat(run.waitFor(60)).as(run.stderr()).isEqualTo(130);
+                assertThat(run.stderr()).contains("key1 stays on " + b + " (this run moved it from " + a)
+                        .doesNotContain("untouched");
+            }
+            assertThat(redis.current()).contains(b);
+            assertThat(redis.lockHolder()).isEmpty();
         }
     }
 
