@@ -111,7 +111,7 @@ public final class ConfigSchema {
         str("thresholds.max_source_drift", "1%", "tolerated change of the live table while a build reads it (rows "
                 + "inserted or deleted meanwhile): a count or a percentage of the rows read");
 
-        bool("gate.enabled", "true", "rebuild runs the recall gate and the content spot-check between check_built "
+        bool("gate.enabled", "true", "rebuild and switch --to run the recall gate and the content spot-check between check_built "
                 + "and switch; false turns both off (said loudly in the output, run report and metrics, like --skip-gate)");
         integer("gate.queries", "200", "query vectors sampled from the source (fixed seed) whose exact TopK (K = "
                 + "search.topk, brute force, bench's ground-truth cache) the new collection must find");

@@ -95,7 +95,7 @@ public final class RebuildChain {
 
     /** Why the gate does not run, or null when it does. */
     private String gateSkipped() {
-        return skipGate ? "--skip-gate" : !cfg.gate().enabled() ? "gate.enabled=false" : null;
+        return GateStep.skippedBy(skipGate, cfg);
     }
 
     /** {@code rebuild --watch}: keep probing the new collection this long after the switch; a breach reverts it. */
@@ -299,17 +299,7 @@ public final class RebuildChain {
         });
 
         hooks.beforeGate(target);
-        run.perform("gate", step -> {
-            String skipped = gateSkipped();
-            if (skipped != null) {
-                GateStep.skip(run, step, skipped);
-                return;
-            }
-            GateStep.Result g = new GateStep(cfg, source, run.reader(), log).evaluate(target, expected);
-            GateStep.record(report, step, g);
-            report.decide("recall gate: " + (g.ok() ? "passed: " + g.summary() : "REFUSED: " + String.join("; ", g.problems())));
-            GateStep.refuseUnless(g);
-        });
+        run.perform("gate", step -> GateStep.perform(run, step, source, target, expected, gateSkipped()));
 
         hooks.beforeSwitch(target);
         SwitchStep.Result switched = run.step("switch", step -> {
