@@ -175,7 +175,7 @@ public final class BuildStep {
                 milvus.dropIndex(target, cfg.collection().vectorField()); // built again after the stream
             }
         }
-        long expectedRows = source.count();
+        long expectedRows = BuildCheckpoint.selectedRows(importCp != null ? importCp : checkpoint, source);
         listener.started(target, expectedRows);
 
         BuildStatistics stats = new BuildStatistics(partitions);
