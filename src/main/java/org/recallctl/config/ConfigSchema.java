@@ -35,7 +35,7 @@ public final class ConfigSchema {
         integer("source.dimension", "128", "vector dimension; rows with another dimension are rejected");
         str("source.where", "", "optional SQL condition selecting the rows to publish (trusted operator input)");
         bool("source.normalize", "false", "L2-normalize vectors while building (rejects zero vectors)");
-        integer("source.fetch_size", "5000", "rows per network round trip when streaming (server-side cursor)");
+        integer("source.fetch_size", "5000", "no effect since the readers stream rows one at a time (no server-side cursor); accepted so older configs load");
         integer("source.connect_timeout_ms", "5000", "connect timeout for MySQL");
         path("source.ca_file", "", "CA certificate (PEM) to verify the database server with; implies sslMode=VERIFY_IDENTITY "
                 + "unless source.jdbc_url sets VERIFY_CA or VERIFY_IDENTITY itself");

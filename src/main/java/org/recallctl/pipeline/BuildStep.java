@@ -25,8 +25,8 @@ import org.recallctl.source.ItemSource;
  *
  * <p>Memory is bounded by batches, never by the table: open per-partition batches (compact float arrays, at most
  * readers x P batches and at most 64 MiB together, whatever P is) + queue_batches queued batches + one batch per
- * writer being copied into its columnar request (about 1x the float size) and sent + the JDBC fetch buffers
- * (source.fetch_size rows per reader). Measured: 1M x 128 rows, P=16, builds in -Xmx256m (docs/benchmarks.md).
+ * writer being copied into its columnar request (about 1x the float size) and sent + one streamed row per
+ * reader (Connector/J row streaming). Measured: 1M x 128 rows, P=16, builds in -Xmx256m (docs/benchmarks.md).
  *
  * <p>Writes use insert, not upsert: upsert is a delete plus an insert on the server (slower, and on a fresh
  * collection it buys nothing except when the SDK retries a request that had in fact landed). Such a duplicate
