@@ -4,14 +4,14 @@
 #   directory the engine reads; storage local), one after the other, on a full-engine stack. On an engine started
 #   with bin/stack up --milvus full --s3 (stack.env MILVUS_STORAGE=s3) the import goes through its bucket (storage s3).
 # Goal: import >= 2x faster end to end. Prints each build's phases (s) and peak RSS, then the ratio.
-# Usage: RECALLCTL_STACK_DIR=$PWD/.stack-full benchmarks/import-vs-insert.sh [ROWS=1000000] [PARTITIONS=4]
+# Usage: RECALLCTL_STACK_DIR=$PWD/.stack-full benchmarks/import-vs-insert.sh [ROWS=1000000] [PARTITIONS=4] [ENCODING=json]
 #        (SKIP_SEED=1 reuses the seeded table; the stack must run the full engine: bin/stack up --milvus full)
 . "$(dirname "$0")/lib.sh"
-ROWS="${1:-1000000}"; PARTITIONS="${2:-4}"
-NAME="bench_mem_json_${ROWS}"   # the table build-memory.sh seeds: run one after the other with SKIP_SEED=1
+ROWS="${1:-1000000}"; PARTITIONS="${2:-4}"; ENCODING="${3:-json}"
+NAME="bench_mem_${ENCODING}_${ROWS}"   # the table build-memory.sh seeds: run one after the other with SKIP_SEED=1
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 CFG="$WORK/recallctl.yaml"
-write_config "$CFG" "$NAME" json "$PARTITIONS"
+write_config "$CFG" "$NAME" "$ENCODING" "$PARTITIONS"
 if [[ "${MILVUS_STORAGE:-local}" == s3 ]]; then
     # bin/stack up --milvus full --s3: upload into the engine's own bucket on versitygw, which it imports from
     cat >> "$CFG" <<YAML
@@ -40,7 +40,7 @@ if [[ -z "${SKIP_SEED:-}" ]]; then
     java -jar "$JAR" demo seed --config "$CFG" --items "$ROWS" -q >/dev/null
 fi
 echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); milvus $MILVUS_FLAVOR"
-echo "rows=$ROWS dim=128 encoding=json partitions=$PARTITIONS index=IVF_FLAT nlist=128 import storage ${MILVUS_STORAGE:-local}"
+echo "rows=$ROWS dim=128 encoding=$ENCODING partitions=$PARTITIONS index=IVF_FLAT nlist=128 import storage ${MILVUS_STORAGE:-local}"
 for method in insert import; do
     echo "building with --method $method..." >&2
     RECALLCTL_JAR="$JAR" timed "$WORK/$method.time" "$ROOT/bin/recallctl" build --config "$CFG" \

@@ -435,7 +435,7 @@ function _picocli_recallctl_switch() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--skip-gate' '-v' '--verbose' '-q' '--quiet' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'--report' '--watch' '--to' '--expect-current' '--expect-rejected' '--config' '--set'"
 
   type compopt &>/dev/null && compopt +o default

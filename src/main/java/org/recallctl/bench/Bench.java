@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.recallctl.config.Metric;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ConfigException;
+import org.recallctl.error.DependencyException;
 import org.recallctl.milvus.CollectionInfo;
 import org.recallctl.milvus.IndexInfo;
 import org.recallctl.milvus.MilvusGateway;
@@ -195,6 +196,12 @@ public final class Bench {
                     log.info("%s K=%d %s c=%d: recall %.3f (worst 1%% %.3f) p50 %.1f p99 %.1f ms, %.1f QPS%s", label,
                             k, v == null ? "-" : param + "=" + v, c, m.meanRecall(), m.worst1pctRecall(), m.p50Ms(),
                             m.p99Ms(), m.qps(), m.errors() > 0 ? ", " + m.errors() + " errors: " + m.lastError() : "");
+                    if (m.queries() == 0 && m.errors() > 0) {
+                        // recall 0 and p99 0 ms would read as a result: a setting that answered nothing is a failure
+                        throw new DependencyException("milvus", "every query of " + label + " K=" + k
+                                + (v == null ? "" : " " + param + "=" + v) + " c=" + c + " failed (" + m.errors()
+                                + " errors, last: " + m.lastError() + "); nothing was measured");
+                    }
                     rows.add(new BenchRow(label, type, nlist, buildSecs, k, param, v, c, o.nq(), m));
                 }
             }

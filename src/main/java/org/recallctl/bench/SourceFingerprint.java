@@ -20,8 +20,9 @@ public record SourceFingerprint(long rows, String checksum) {
         var s = cfg.source();
         String id = SqlIdentifier.quote(s.idColumn(), "source.id_column");
         String vec = SqlIdentifier.quote(s.vectorColumn(), "source.vector_column");
-        String sql = "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT(" + id + ", ':', " + vec + "))), 0) FROM "
-                + source.table() + (s.where().isBlank() ? "" : " WHERE (" + s.where() + ")");
+        // exactly the rows count() counts (a build takes its expected row count from here)
+        String sql = "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT(" + id + ", ':', " + vec + "))), 0)"
+                + source.fromSelected();
         try (Connection c = source.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return new SourceFingerprint(rs.getLong(1), rs.getString(2));

@@ -5,6 +5,7 @@ import java.io.StringWriter;
 import org.recallctl.error.ExitCodes;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.output.Json;
+import org.recallctl.output.Log;
 import picocli.CommandLine;
 
 /**
@@ -38,7 +39,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
         GlobalOptions global = GlobalOptions.of(cl.getCommandSpec());
         boolean verbose = global.verbose;
         PrintWriter err = cl.getErr();
-        err.println("recallctl: error: " + message);
+        if (!(cause instanceof RecallctlException re && re.wasReported())) {
+            err.println(Log.ERROR_PREFIX + message);
+        }
         if (verbose) {
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));

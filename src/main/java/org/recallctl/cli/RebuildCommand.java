@@ -27,9 +27,8 @@ public class RebuildCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the plan (target, counts, thresholds verdict, what would be "
             + "dropped, rollback) and change nothing in MySQL, Redis or Milvus. Exit 3 when the check would refuse.")
     boolean dryRun;
-    @Option(names = "--skip-gate", description = "Switch without the recall gate and the content spot-check "
-            + "(gate.*). Said loudly: a warning on stderr, the step 'gate' marked skipped in the report, metrics and alert.")
-    boolean skipGate;
+    @Mixin
+    SkipGateOption gate;
     @Mixin
     ReportOption report;
     @Option(names = "--resume", description = "Continue the build a killed or failed rebuild left behind (its "
@@ -52,7 +51,7 @@ public class RebuildCommand implements Callable<Integer> {
         RebuildChain.Result r;
         try {
             r = new RebuildChain(cfg, log, progress, Clock.systemUTC(), RebuildChain.NO_HOOKS, ctx.connections())
-                    .skipGate(skipGate).watch(watch.window(cfg)).run(dryRun, resume, report.file());
+                    .skipGate(gate.skip()).watch(watch.window(cfg)).run(dryRun, resume, report.file());
         } finally {
             ctx.connections().endCommand();
         }

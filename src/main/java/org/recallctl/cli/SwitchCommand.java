@@ -31,6 +31,8 @@ public class SwitchCommand implements Callable<Integer> {
     ReportOption report;
     @Mixin
     WatchOption watch;
+    @Mixin
+    SkipGateOption gate;
     @Option(names = "--to", paramLabel = "NAME", required = true, description = "Collection to serve.")
     String to;
     @Option(names = "--expect-current", paramLabel = "NAME",
@@ -54,7 +56,8 @@ public class SwitchCommand implements Callable<Integer> {
         }
         try {
             SwitchStep.Result r = new OperationRunner(cfg, log, ctx.connections(), Clock.systemUTC())
-                    .run(new SwitchOperation(to, expectCurrent, expectRejected, watch.window(cfg)), report.file());
+                    .run(new SwitchOperation(to, expectCurrent, expectRejected, watch.window(cfg)).skipGate(gate.skip()),
+                            report.file());
             print(r);
             return ExitCodes.OK;
         } finally {

@@ -35,7 +35,7 @@ public final class ConfigSchema {
         integer("source.dimension", "128", "vector dimension; rows with another dimension are rejected");
         str("source.where", "", "optional SQL condition selecting the rows to publish (trusted operator input)");
         bool("source.normalize", "false", "L2-normalize vectors while building (rejects zero vectors)");
-        integer("source.fetch_size", "5000", "rows per network round trip when streaming (server-side cursor)");
+        integer("source.fetch_size", "5000", "no effect since the readers stream rows one at a time (no server-side cursor); accepted so older configs load");
         integer("source.connect_timeout_ms", "5000", "connect timeout for MySQL");
         path("source.ca_file", "", "CA certificate (PEM) to verify the database server with; implies sslMode=VERIFY_IDENTITY "
                 + "unless source.jdbc_url sets VERIFY_CA or VERIFY_IDENTITY itself");
@@ -111,7 +111,7 @@ public final class ConfigSchema {
         str("thresholds.max_source_drift", "1%", "tolerated change of the live table while a build reads it (rows "
                 + "inserted or deleted meanwhile): a count or a percentage of the rows read");
 
-        bool("gate.enabled", "true", "rebuild runs the recall gate and the content spot-check between check_built "
+        bool("gate.enabled", "true", "rebuild and switch --to run the recall gate and the content spot-check between check_built "
                 + "and switch; false turns both off (said loudly in the output, run report and metrics, like --skip-gate)");
         integer("gate.queries", "200", "query vectors sampled from the source (fixed seed) whose exact TopK (K = "
                 + "search.topk, brute force, bench's ground-truth cache) the new collection must find");

@@ -19,4 +19,16 @@ public class RecallctlException extends RuntimeException {
     public int exitCode() {
         return exitCode;
     }
+
+    private volatile boolean reported;
+
+    /** The message is already on stderr (printed where the JVM might halt before the CLI could print it). */
+    public RecallctlException reported() {
+        reported = true;
+        return this;
+    }
+
+    public boolean wasReported() {
+        return reported;
+    }
 }

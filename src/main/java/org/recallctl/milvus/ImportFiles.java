@@ -18,7 +18,8 @@ public final class ImportFiles implements AutoCloseable {
     private final CollectionSpec spec;
     private final NpyWriter ids;
     private final NpyWriter vectors;
-    private final NpyWriter[] scalars;
+    private final NpyWriter[] scalars; // per scalar field: the fixed-width kinds
+    private final UnicodeNpyColumn[] texts; // per scalar field: VARCHAR, as wide as its longest value
     private final List<Path> files = new ArrayList<>();
 
     public ImportFiles(CollectionSpec spec, Path dir) {
@@ -32,9 +33,15 @@ public final class ImportFiles implements AutoCloseable {
         this.vectors = open(dir, spec.vectorField(), "<f4", ", " + spec.dimension());
         List<ScalarField> fields = spec.scalarFields();
         this.scalars = new NpyWriter[fields.size()];
+        this.texts = new UnicodeNpyColumn[fields.size()];
         for (int k = 0; k < scalars.length; k++) {
             ScalarField f = fields.get(k);
-            scalars[k] = open(dir, f.name(), descr(f), "");
+            if (f.kind() == ScalarField.Kind.VARCHAR) {
+                texts[k] = new UnicodeNpyColumn(dir.resolve(f.name() + ".npy"));
+                files.add(texts[k].file());
+            } else {
+                scalars[k] = open(dir, f.name(), descr(f), "");
+            }
         }
     }
 
@@ -54,7 +61,7 @@ public final class ImportFiles implements AutoCloseable {
             case FLOAT -> "<f4";
             case DOUBLE -> "<f8";
             // max_length counts UTF-8 bytes, so no valid value has more code points than that
-            case VARCHAR -> "<U" + f.maxLength();
+            case VARCHAR -> throw new IllegalArgumentException("VARCHAR columns are UnicodeNpyColumns");
         };
     }
 
@@ -68,6 +75,10 @@ public final class ImportFiles implements AutoCloseable {
         for (int k = 0; k < scalars.length; k++) {
             NpyWriter w = scalars[k];
             Object v = scalarValues[k];
+            if (w == null) {
+                texts[k].add((String) v);
+                continue;
+            }
             switch (fields.get(k).kind()) {
                 case INT64 -> w.putLong(((Number) v).longValue());
                 case INT32 -> w.putInt(((Number) v).intValue());
@@ -76,7 +87,7 @@ public final class ImportFiles implements AutoCloseable {
                 case BOOL -> w.putByte((byte) (((Boolean) v) ? 1 : 0));
                 case FLOAT -> w.putFloat(((Number) v).floatValue());
                 case DOUBLE -> w.putDouble(((Number) v).doubleValue());
-                case VARCHAR -> w.putUnicode((String) v, fields.get(k).maxLength());
+                case VARCHAR -> throw new IllegalStateException("VARCHAR is written by texts[k]");
             }
             w.endRow();
         }
@@ -95,8 +106,12 @@ public final class ImportFiles implements AutoCloseable {
     public void close() {
         ids.close();
         vectors.close();
-        for (NpyWriter w : scalars) {
-            w.close();
+        for (int k = 0; k < scalars.length; k++) {
+            if (scalars[k] != null) {
+                scalars[k].close();
+            } else {
+                texts[k].close();
+            }
         }
     }
 }

@@ -30,6 +30,13 @@ public final class Log {
         emit("warning: ", fmt, args);
     }
 
+    /** The CLI's one-line error, exactly as the error handler prints it at exit. */
+    public void error(String message) {
+        emit(ERROR_PREFIX, "%s", message);
+    }
+
+    public static final String ERROR_PREFIX = "recallctl: error: ";
+
     public void debug(String fmt, Object... args) {
         if (level == Level.VERBOSE) {
             emit("debug: ", fmt, args);

@@ -60,6 +60,8 @@ final class BuildCheckpoint {
     private final Map<Integer, Long> reservedAtStart = new java.util.HashMap<>();
     /** The checkpoint's fields as a resume found them (empty for a clean build). */
     private Map<String, String> fields = Map.of();
+    /** The source as this run found it (start, or resume: then equal to the checkpoint's). */
+    private SourceState sourceNow;
 
     private BuildCheckpoint(CheckpointStore store, Consumer<String> warn, String target, List<RangeProgress> ranges,
                             boolean resumed) {
@@ -114,7 +116,9 @@ final class BuildCheckpoint {
             fields.put(field(r.index()), json(r.snapshot()).toString());
         }
         store.replace(fields);
-        return new BuildCheckpoint(store, warn, target, ranges, false);
+        BuildCheckpoint cp = new BuildCheckpoint(store, warn, target, ranges, false);
+        cp.sourceNow = state;
+        return cp;
     }
 
     /**
@@ -195,6 +199,7 @@ final class BuildCheckpoint {
         }
         BuildCheckpoint cp = new BuildCheckpoint(store, warn, target, ranges, true);
         cp.fields = Map.copyOf(all);
+        cp.sourceNow = now;
         for (RangeProgress r : ranges) {
             String reserved = all.get(reserveField(r.index()));
             if (reserved != null) {
@@ -432,6 +437,14 @@ final class BuildCheckpoint {
             out[i] = a.get(i).asLong();
         }
         return out;
+    }
+
+    /**
+     * The selected rows of the source: counted by this run's checkpoint moments ago when there is one (its source
+     * state counts exactly what {@link ItemSource#count} counts), else counted now. Saves a full scan per build.
+     */
+    static long selectedRows(BuildCheckpoint checkpoint, ItemSource source) {
+        return checkpoint != null && checkpoint.sourceNow != null ? checkpoint.sourceNow.rows() : source.count();
     }
 
     static SourceState sourceState(ItemSource source, RecallConfig cfg) {

@@ -146,6 +146,28 @@ public final class GateStep {
         return new Result(collection, recall, overlap, spot, List.copyOf(problems), (System.nanoTime() - t0) / 1e9);
     }
 
+    /** Why a run switches without the gate ({@code --skip-gate}, gate.enabled=false), or null when it gates. */
+    public static String skippedBy(boolean skipFlag, RecallConfig cfg) {
+        return skipFlag ? "--skip-gate" : !cfg.gate().enabled() ? "gate.enabled=false" : null;
+    }
+
+    /**
+     * The gate step of a run about to move key1 to {@code target} (rebuild, switch --to): skipped loudly when
+     * {@code skipped} says why, else measured, recorded and refused (exit 3) below its thresholds.
+     */
+    public static void perform(OperationRunner.Run run, RunReport.Step step, MysqlItemSource source, String target,
+                               Optional<String> serving, String skipped) {
+        if (skipped != null) {
+            skip(run, step, skipped);
+            return;
+        }
+        Result g = new GateStep(run.cfg(), source, run.reader(), run.log()).evaluate(target, serving);
+        record(run.report(), step, g);
+        run.report().decide("recall gate: " + (g.ok() ? "passed: " + g.summary() : "REFUSED: "
+                + String.join("; ", g.problems())));
+        refuseUnless(g);
+    }
+
     /** The gate of a run: refuses with exit 3 naming every problem; nothing has been switched. */
     public static void refuseUnless(Result r) {
         if (!r.ok()) {

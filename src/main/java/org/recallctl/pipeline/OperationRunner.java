@@ -112,9 +112,10 @@ public final class OperationRunner {
             run.finished();
             if (intr) {
                 Thread.currentThread().interrupt();
-                if (!(e instanceof RecallctlException re && re.exitCode() == ExitCodes.INTERRUPTED)) {
-                    throw new RecallctlException(ExitCodes.INTERRUPTED, message, e);
-                }
+                // said here, not by the CLI at exit: after a signal the JVM halts as soon as `done` counts down,
+                // and the line that says what key1 names must not be lost in that race
+                log.error(message);
+                throw new RecallctlException(ExitCodes.INTERRUPTED, message, e).reported();
             }
             if (lost != null && !(e instanceof LockLostException)) {
                 throw new LockLostException(message);
@@ -151,6 +152,8 @@ public final class OperationRunner {
         private volatile String lockLost;
         private volatile Thread main;
         private volatile RunLock lock;
+        private volatile String keyOneMovedFrom;
+        private volatile String keyOneMovedTo;
 
         private Run(RunReport report, List<RunObserver> observers) {
             this.report = report;
@@ -295,7 +298,22 @@ public final class OperationRunner {
             report.warn(warning);
         }
 
+        /**
+         * This run moved key1 (a switch, or the revert of one): from then on, an interrupt or a failure must not
+         * say key1 was left alone. Nothing undoes a finished switch on Ctrl-C: it stands, and the note says so.
+         */
+        public void keyOneMoved(String from, String to) {
+            keyOneMovedFrom = from;
+            keyOneMovedTo = to;
+        }
+
         String cleanupNote() {
+            String to = keyOneMovedTo;
+            if (to != null) {
+                return (lock != null ? "the lock was released; " : "") + "key1 stays on " + to + " (this run moved it"
+                        + " from " + (keyOneMovedFrom == null ? "(unset)" : keyOneMovedFrom) + "; 'recallctl rollback'"
+                        + " moves it back)";
+            }
             return lock != null ? "key2 and the lock were cleaned, key1 untouched" : "key1 untouched";
         }
 

@@ -95,7 +95,7 @@ public final class RebuildChain {
 
     /** Why the gate does not run, or null when it does. */
     private String gateSkipped() {
-        return skipGate ? "--skip-gate" : !cfg.gate().enabled() ? "gate.enabled=false" : null;
+        return GateStep.skippedBy(skipGate, cfg);
     }
 
     /** {@code rebuild --watch}: keep probing the new collection this long after the switch; a breach reverts it. */
@@ -299,22 +299,13 @@ public final class RebuildChain {
         });
 
         hooks.beforeGate(target);
-        run.perform("gate", step -> {
-            String skipped = gateSkipped();
-            if (skipped != null) {
-                GateStep.skip(run, step, skipped);
-                return;
-            }
-            GateStep.Result g = new GateStep(cfg, source, run.reader(), log).evaluate(target, expected);
-            GateStep.record(report, step, g);
-            report.decide("recall gate: " + (g.ok() ? "passed: " + g.summary() : "REFUSED: " + String.join("; ", g.problems())));
-            GateStep.refuseUnless(g);
-        });
+        run.perform("gate", step -> GateStep.perform(run, step, source, target, expected, gateSkipped()));
 
         hooks.beforeSwitch(target);
         SwitchStep.Result switched = run.step("switch", step -> {
             SwitchStep.Result r = new SwitchStep(cfg, milvus, redis, log).run(run.lock(), target, expected, run::warn);
             run.clearFailureCleanups(); // key2 went with the switch; the target serves now
+            run.keyOneMoved(r.previous(), r.target());
             step.put("from", r.previous()).put("to", r.target()).put("alias", r.aliasAction())
                     .put("retention", r.retention()).put("warnings", r.warnings());
             return r;

@@ -142,6 +142,7 @@ public final class ServeGuard {
                 return new RollbackStep(run.cfg(), run.milvus(), run.pointers(), run.log(), progress)
                         .run(run.lock(), Optional.of(target), PointerEvent.REVERT, why, run::warn);
             });
+            run.keyOneMoved(target, r.to());
             run.report().pointer("serving_after", r.to());
             run.report().pointer("reverted_to", r.to());
             run.report().decide("reverted " + run.pointers().keys().current() + " from " + target + " to " + r.to()

@@ -7,14 +7,16 @@ import org.recallctl.output.Progress;
 import org.recallctl.source.MysqlItemSource;
 
 /**
- * {@code switch --to NAME} under the run lock: the post-build check (safety rule 1) unless NAME already serves,
- * then the fenced compare-and-set, alias and retention ({@link SwitchStep}).
+ * {@code switch --to NAME} under the run lock: the post-build check (safety rule 1) and the recall gate (rule 5)
+ * unless NAME already serves, then the fenced compare-and-set, alias and retention ({@link SwitchStep}), then
+ * the serve probe.
  */
 public final class SwitchOperation implements Operation<SwitchStep.Result> {
     private final String to;
     private final String expectCurrent;
     private final long expectRejected;
     private final Duration watch;
+    private boolean skipGate;
 
     /**
      * @param expectCurrent what key1 must name for the switch ({@code "-"} = unset), or null for what it names now
@@ -29,6 +31,12 @@ public final class SwitchOperation implements Operation<SwitchStep.Result> {
         this.expectCurrent = expectCurrent;
         this.expectRejected = expectRejected;
         this.watch = watch == null ? Duration.ZERO : watch;
+    }
+
+    /** {@code switch --skip-gate}: switch without the recall gate and spot-check, said loudly. */
+    public SwitchOperation skipGate(boolean skip) {
+        this.skipGate = skip;
+        return this;
     }
 
     @Override
@@ -52,10 +60,16 @@ public final class SwitchOperation implements Operation<SwitchStep.Result> {
                         .after(to, source.count(), expectRejected, null, expected);
                 step.put("built_rows", a.builtRows()).put("verdict", a.verdict().summary());
             });
+            // safety rule 5, as in rebuild: counts say nothing about whether the target answers well
+            run.perform("gate", step -> GateStep.perform(run, step, run.source(1), to, now,
+                    GateStep.skippedBy(skipGate, cfg)));
         }
         SwitchStep.Result r = run.step("switch", step -> {
             SwitchStep.Result s = new SwitchStep(cfg, run.milvus(), run.pointers(), run.log())
                     .run(run.lock(), to, expected, run::warn);
+            if (!s.alreadyServing()) {
+                run.keyOneMoved(s.previous(), s.target());
+            }
             step.put("from", s.previous()).put("to", s.target()).put("alias", s.aliasAction())
                     .put("retention", s.retention()).put("warnings", s.warnings());
             return s;

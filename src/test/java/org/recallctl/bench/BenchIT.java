@@ -289,6 +289,35 @@ class BenchIT {
     }
 
     /**
+     * A setting where every query fails must not come out as a row with recall 0 and p99 0 ms: exit 4 naming
+     * the setting and the server's error. The bench process is paused (SIGSTOP) once its query set is saved,
+     * its collection released meanwhile (a real server refusing every search: collection not loaded), then
+     * resumed. Fails when an all-failed measurement is reported as a result (exit 0).
+     */
+    @Test
+    void aSettingWhereEveryQueryFailsIsExitFourNotARow() throws Exception {
+        String flat = name + "_released";
+        CollectionFixture.build(cfg, flat, 300, "FLAT", Map.of());
+        try (LaunchedCli run = LaunchedCli.start(dir, "bench", "--config", config.toString(), "--collection", flat,
+                "--cache-dir", dir.resolve("cache-released").toString(), "--out", dir.resolve("released").toString(),
+                "--queries", "10", "--warmup", "0")) {
+            assertThat(run.awaitStderr("query set (", 120)).as(run.stderr()).isTrue();
+            run.pause();
+            try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+                m.release(flat);
+            }
+            run.resume();
+            assertThat(run.waitFor(120)).as(run.stderr()).isEqualTo(4);
+            assertThat(run.stderr()).contains("every query of").containsPattern("failed \\(\\d+ errors, last: ")
+                    .contains("nothing was measured");
+        } finally {
+            try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+                m.dropCollection(flat);
+            }
+        }
+    }
+
+    /**
      * Ctrl-C while an nlist sweep measures with a rebuilt index: the shutdown hook puts the original index back
      * and reloads the collection before the JVM exits (exit 130). A real process and a real SIGINT, since only
      * those run the hook.

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** conf/recallctl.yaml is the configuration reference: it must list every key, each with a comment. */
 class ShippedConfigTest {
@@ -46,9 +47,19 @@ class ShippedConfigTest {
         }
     }
 
+    /**
+     * The shipped file names the local stack's secret (.stack/secrets/mysql-password), which exists only once
+     * bin/stack has run: the copy loaded here names a secret file of its own, so the check does not depend on
+     * which stack started first.
+     */
     @Test
-    void loadsCleanly() {
-        LoadedConfig c = new ConfigLoader(Map.of()).load(CONF, Map.of(), Map.of());
+    void loadsCleanly(@TempDir Path dir) throws IOException {
+        Path secret = Files.writeString(dir.resolve("mysql-password"), "x");
+        String text = Files.readString(CONF);
+        String withSecret = text.replaceFirst("(?m)^(  password_file: ).*$", "$1\"" + secret + "\"");
+        assertThat(withSecret).as("conf/recallctl.yaml sets source.password_file").isNotEqualTo(text);
+        Path conf = Files.writeString(dir.resolve("recallctl.yaml"), withSecret);
+        LoadedConfig c = new ConfigLoader(Map.of()).load(conf, Map.of(), Map.of());
         assertThat(c.config().collection().scalarFields()).hasSize(2);
         assertThat(c.warnings()).isEmpty();
     }

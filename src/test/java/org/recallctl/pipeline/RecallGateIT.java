@@ -304,6 +304,43 @@ class RecallGateIT {
     }
 
     /**
+     * switch --to runs the same gate as rebuild (safety rule 5): a generation built and warmed by the single
+     * steps, whose vectors were then scrambled, is refused (exit 3, key1 unchanged, nothing switched), and
+     * --skip-gate switches it, loudly. Fails when switch --to moves key1 without the gate (it did before).
+     */
+    @Test
+    void switchToRunsTheGateAndSkipGateSwitchesLoudly() throws Exception {
+        String name = TestStack.unique("swgate");
+        Map<String, String> o = small(Map.of("gate.min_recall", "0.95", "gate.spot_check", "0"));
+        Path config = stack.writeConfigFile(dir, name, o);
+        RecallConfig cfg = stack.load(name, o).config();
+        CollectionFixture.seedSource(cfg, ROWS, 25);
+        Map<String, String> env = Map.of("RECALLCTL_CONFIG", config.toString());
+        try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
+            CliRun build = Cli.run(env, "build");
+            assertThat(build.exitCode()).as(build.toString()).isZero();
+            String target = redis.building().orElseThrow();
+            CliRun warm = Cli.run(env, "warmup", "--collection", target);
+            assertThat(warm.exitCode()).as(warm.toString()).isZero();
+            overwrite(cfg, target, everyTenth(), scrambled(11));
+
+            CliRun refused = Cli.run(env, "switch", "--to", target);
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+            assertThat(refused.err()).contains("recall gate refused " + target + ", nothing switched")
+                    .contains("below gate.min_recall 0.95");
+            assertThat(redis.current()).as("key1 unchanged").isEmpty();
+            assertThat(redis.lockHolder()).isEmpty();
+
+            CliRun skipped = Cli.run(env, "switch", "--to", target, "--skip-gate");
+            assertThat(skipped.exitCode()).as(skipped.toString()).isZero();
+            assertThat(skipped.err()).contains("recall gate and spot-check SKIPPED (--skip-gate)");
+            assertThat(redis.current()).contains(target);
+        } finally {
+            cleanup(cfg);
+        }
+    }
+
+    /**
      * --skip-gate switches a generation the gate would refuse, and says so on stderr, stdout, in the report and in
      * the metrics; check --recall then measures the serving collection alone and refuses it (exit 3).
      */

@@ -38,6 +38,7 @@ import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.testing.Cli;
 import org.recallctl.testing.CliRun;
 import org.recallctl.testing.CollectionFixture;
+import org.recallctl.testing.LaunchedCli;
 import org.recallctl.testing.TestStack;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -165,6 +166,21 @@ class ServeProbeIT {
         assertThat(e.get("time").asText()).isNotEmpty();
     }
 
+    /** A pipeline {@code prefix_*} with two built 300-row FLAT collections, a (older) and b, and its config file. */
+    private record TwoCollections(String name, RecallConfig cfg, Path conf, String a, String b) {
+    }
+
+    private TwoCollections twoCollections(String prefix, Map<String, String> overrides) {
+        String name = TestStack.unique(prefix);
+        RecallConfig cfg = cfg(name, overrides);
+        Path conf = stack.writeConfigFile(dir, name, small(overrides));
+        String a = name + "_20240101000000";
+        String b = name + "_20240102000000";
+        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
+        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        return new TwoCollections(name, cfg, conf, a, b);
+    }
+
     /** Calls {@code action} from a background thread once key1 names {@code target}, {@code delayMs} later. */
     private static Thread whenServing(RecallConfig cfg, String target, long delayMs, Consumer<String> action,
                                       AtomicReference<Throwable> failure) {
@@ -270,13 +286,12 @@ class ServeProbeIT {
      */
     @Test
     void aBreachInsideTheWatchWindowRevertsTheSwitch() throws Exception {
-        String name = TestStack.unique("watch");
-        RecallConfig cfg = cfg(name, Map.of());
-        Path conf = stack.writeConfigFile(dir, name, small(Map.of()));
-        String a = name + "_20240101000000";
-        String b = name + "_20240102000000";
-        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
-        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        TwoCollections t = twoCollections("watch", Map.of());
+        String name = t.name();
+        RecallConfig cfg = t.cfg();
+        Path conf = t.conf();
+        String a = t.a();
+        String b = t.b();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<String> alerts = new CopyOnWriteArrayList<>();
         HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -317,19 +332,43 @@ class ServeProbeIT {
     }
 
     /**
+     * Ctrl-C inside the --watch window ends the watch with exit 130, and the switch stands (nothing undoes a
+     * finished switch on an interrupt): the message must say key1 stays on the new collection, never "key1
+     * untouched". A real process and a real SIGINT, since only those run the shutdown hook. Fails when the
+     * runner's note ignores the switch (it said "key1 untouched" before).
+     */
+    @Test
+    void ctrlCDuringTheWatchKeepsTheSwitchAndSaysSo() throws Exception {
+        TwoCollections t = twoCollections("ctrlc", Map.of());
+        String a = t.a();
+        String b = t.b();
+        try (RedisPointerStore redis = RedisPointerStore.connect(t.cfg())) {
+            redis.forceCurrent(a);
+            try (LaunchedCli run = LaunchedCli.start(dir, "switch", "--config", t.conf().toString(), "--to", b,
+                    "--watch", "120s")) {
+                assertThat(run.awaitStderr("watching " + b, 120)).as(run.stderr()).isTrue();
+                Thread.sleep(1_500); // inside the window, between probe rounds
+                run.interrupt();
+                assertThat(run.waitFor(60)).as(run.stderr()).isEqualTo(130);
+                assertThat(run.stderr()).contains("key1 stays on " + b + " (this run moved it from " + a)
+                        .doesNotContain("untouched");
+            }
+            assertThat(redis.current()).contains(b);
+            assertThat(redis.lockHolder()).isEmpty();
+        }
+    }
+
+    /**
      * The latency bound is part of the probe: with probe.max_p99_ms at 1 ms no real fan-out query passes, so the
      * switch is reverted naming the key. Fails when p99 is not checked.
      */
     @Test
     void aP99AboveTheBoundRevertsTheSwitch() throws Exception {
-        String name = TestStack.unique("slow");
-        Map<String, String> o = Map.of("probe.max_p99_ms", "1");
-        RecallConfig cfg = cfg(name, o);
-        Path conf = stack.writeConfigFile(dir, name, small(o));
-        String a = name + "_20240101000000";
-        String b = name + "_20240102000000";
-        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
-        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        TwoCollections t = twoCollections("slow", Map.of("probe.max_p99_ms", "1"));
+        RecallConfig cfg = t.cfg();
+        Path conf = t.conf();
+        String a = t.a();
+        String b = t.b();
         try (RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
             redis.forceCurrent(a);
             CliRun run = Cli.run(Map.of("RECALLCTL_CONFIG", conf.toString()), "switch", "--to", b);
@@ -342,13 +381,12 @@ class ServeProbeIT {
     /** A plain rollback publishes its event too (after its compare-and-set), after the switch's. */
     @Test
     void aRollbackPublishesItsEventAfterTheSwitchs() throws Exception {
-        String name = TestStack.unique("rbevent");
-        RecallConfig cfg = cfg(name, Map.of());
-        Path conf = stack.writeConfigFile(dir, name, small(Map.of()));
-        String a = name + "_20240101000000";
-        String b = name + "_20240102000000";
-        CollectionFixture.build(cfg, a, 300, "FLAT", Map.of());
-        CollectionFixture.build(cfg, b, 300, "FLAT", Map.of());
+        TwoCollections t = twoCollections("rbevent", Map.of());
+        String name = t.name();
+        RecallConfig cfg = t.cfg();
+        Path conf = t.conf();
+        String a = t.a();
+        String b = t.b();
         try (Subscriber sub = new Subscriber(PointerEvent.channel(cfg)); RedisPointerStore redis = RedisPointerStore.connect(cfg)) {
             redis.forceCurrent(a);
             Map<String, String> env = Map.of("RECALLCTL_CONFIG", conf.toString());

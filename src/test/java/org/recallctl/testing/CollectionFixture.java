@@ -26,7 +26,7 @@ public final class CollectionFixture {
     private CollectionFixture() {
     }
 
-    public record Seeded(Map<Long, float[]> vectors, Map<Long, Integer> categories) {
+    public record Seeded(Map<Long, float[]> vectors, Map<Long, Integer> categories, Map<Long, String> brands) {
     }
 
     public static void seedSource(RecallConfig cfg, long items, long seed) {
@@ -36,22 +36,24 @@ public final class CollectionFixture {
         }
     }
 
-    /** Reads back every source row (decoded) with its category. */
+    /** Reads back every source row (decoded) with its category and brand. */
     public static Seeded readSource(RecallConfig cfg) {
         Map<Long, float[]> vectors = new LinkedHashMap<>();
         Map<Long, Integer> categories = new HashMap<>();
+        Map<Long, String> brands = new HashMap<>();
         VectorCodec codec = new VectorCodec(cfg.source().encoding(), cfg.source().dimension());
         try (MysqlItemSource source = MysqlItemSource.open(cfg, 1)) {
             source.stream(new KeyRange(Long.MIN_VALUE, Long.MAX_VALUE), row -> {
                 try {
                     vectors.put(row.id(), codec.decode(row.rawVector()));
                     categories.put(row.id(), ((Number) row.scalars()[0]).intValue());
+                    brands.put(row.id(), String.valueOf(row.scalars()[1]));
                 } catch (BadVectorException e) {
                     throw new IllegalStateException("fixture row " + row.id() + ": " + e.getMessage());
                 }
             });
         }
-        return new Seeded(vectors, categories);
+        return new Seeded(vectors, categories, brands);
     }
 
     /**
@@ -81,7 +83,8 @@ public final class CollectionFixture {
                 }
                 row.add(cfg.collection().vectorField(), arr);
                 row.addProperty("category", seeded.categories().get(id));
-                row.addProperty("brand", "brand-" + (id % 20));
+                // the source's own values: the recall gate's spot-check compares every field with the source
+                row.addProperty("brand", seeded.brands().get(id));
                 batches.get(Partitions.indexOf(id, p)).add(row);
             });
             for (int i = 0; i < p; i++) {
