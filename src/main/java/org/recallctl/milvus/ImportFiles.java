@@ -60,7 +60,7 @@ public final class ImportFiles implements AutoCloseable {
             case BOOL -> "|b1";
             case FLOAT -> "<f4";
             case DOUBLE -> "<f8";
-            // max_length counts UTF-8 bytes, so no valid value has more code points than that
+            // VARCHAR is a UnicodeNpyColumn: <U as wide as its widest value, known only once the partition is complete
             case VARCHAR -> throw new IllegalArgumentException("VARCHAR columns are UnicodeNpyColumns");
         };
     }
