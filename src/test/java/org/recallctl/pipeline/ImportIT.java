@@ -89,22 +89,7 @@ class ImportIT {
             BuildResult imported = new BuildStep(importCfg, s, milvus, watch).run(name + "_m", Optional.empty(),
                     Optional.empty());
 
-            assertThat(imported.written()).isEqualTo(inserted.written()).isEqualTo(3000 - 16);
-            assertThat(imported.rejectedByReason()).isEqualTo(inserted.rejectedByReason());
-            assertThat(imported.rejectedSample()).isEqualTo(inserted.rejectedSample());
-            assertThat(imported.rejectedByPartition()).isEqualTo(inserted.rejectedByPartition());
-            assertThat(imported.writtenByPartition()).isEqualTo(inserted.writtenByPartition());
-            assertThat(imported.phaseSeconds()).containsKeys("stream", "publish", "import", "flush", "index");
-            assertThat(imported.index().state()).isEqualTo("Finished");
-            for (int p = 0; p < 4; p++) {
-                assertThat(milvus.partitionRowCount(name + "_m", Partitions.name(p))).as("p" + p)
-                        .isEqualTo(inserted.writtenByPartition().get(p));
-            }
-            // one id's vector as the insert path stored it
-            milvus.load(name + "_m", 120_000, i -> { });
-            milvus.load(name + "_i", 120_000, i -> { });
-            assertThat(milvus.vectorOf(name + "_m", "item_id", "vector", 1000)).get()
-                    .isEqualTo(milvus.vectorOf(name + "_i", "item_id", "vector", 1000).orElseThrow());
+            assertImportedWhatInsertWrote(milvus, imported, name + "_m", inserted, name + "_i");
             assertThat(during.get()).as("files while importing").hasSize(4 * 4)
                     .allMatch(Path::isAbsolute).allMatch(f -> f.toString().endsWith(".npy"));
             assertThat(files(shared)).as("files after a good import").isEmpty();
@@ -141,6 +126,31 @@ class ImportIT {
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("'relative/dir' is not absolute");
+    }
+
+    /**
+     * The import build {@code imported} (collection {@code m}) wrote what the insert build {@code inserted}
+     * (collection {@code i}) wrote from the same spoiled 3000-row source: rows, rejections, per-partition counts
+     * in Milvus, one id's vector; its index finished. Both collections are loaded afterwards.
+     */
+    static void assertImportedWhatInsertWrote(MilvusGateway milvus, BuildResult imported, String m,
+                                              BuildResult inserted, String i) {
+        assertThat(imported.written()).isEqualTo(inserted.written()).isEqualTo(3000 - 16);
+        assertThat(imported.rejectedByReason()).isEqualTo(inserted.rejectedByReason());
+        assertThat(imported.rejectedSample()).isEqualTo(inserted.rejectedSample());
+        assertThat(imported.rejectedByPartition()).isEqualTo(inserted.rejectedByPartition());
+        assertThat(imported.writtenByPartition()).isEqualTo(inserted.writtenByPartition());
+        assertThat(imported.phaseSeconds()).containsKeys("stream", "publish", "import", "flush", "index");
+        assertThat(imported.index().state()).isEqualTo("Finished");
+        for (int p = 0; p < 4; p++) {
+            assertThat(milvus.partitionRowCount(m, Partitions.name(p))).as("p" + p)
+                    .isEqualTo(inserted.writtenByPartition().get(p));
+        }
+        // one id's vector as the insert path stored it
+        milvus.load(m, 120_000, x -> { });
+        milvus.load(i, 120_000, x -> { });
+        assertThat(milvus.vectorOf(m, "item_id", "vector", 1000)).get()
+                .isEqualTo(milvus.vectorOf(i, "item_id", "vector", 1000).orElseThrow());
     }
 
     static Log quiet() {

@@ -18,7 +18,6 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ExitCodes;
 import org.recallctl.error.RecallctlException;
 import org.recallctl.milvus.MilvusGateway;
-import org.recallctl.milvus.Partitions;
 import org.recallctl.output.Progress;
 import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.source.MysqlItemSource;
@@ -93,21 +92,7 @@ class S3ImportIT {
             BuildResult imported = new BuildStep(importCfg, s, milvus, watch).run(name + "_m", Optional.empty(),
                     Optional.empty());
 
-            assertThat(imported.written()).isEqualTo(inserted.written()).isEqualTo(3000 - 16);
-            assertThat(imported.rejectedByReason()).isEqualTo(inserted.rejectedByReason());
-            assertThat(imported.rejectedSample()).isEqualTo(inserted.rejectedSample());
-            assertThat(imported.rejectedByPartition()).isEqualTo(inserted.rejectedByPartition());
-            assertThat(imported.writtenByPartition()).isEqualTo(inserted.writtenByPartition());
-            assertThat(imported.phaseSeconds()).containsKeys("stream", "publish", "import", "flush", "index");
-            assertThat(imported.index().state()).isEqualTo("Finished");
-            for (int p = 0; p < 4; p++) {
-                assertThat(milvus.partitionRowCount(name + "_m", Partitions.name(p))).as("p" + p)
-                        .isEqualTo(inserted.writtenByPartition().get(p));
-            }
-            milvus.load(name + "_m", 120_000, i -> { });
-            milvus.load(name + "_i", 120_000, i -> { });
-            assertThat(milvus.vectorOf(name + "_m", "item_id", "vector", 1000)).get()
-                    .isEqualTo(milvus.vectorOf(name + "_i", "item_id", "vector", 1000).orElseThrow());
+            ImportIT.assertImportedWhatInsertWrote(milvus, imported, name + "_m", inserted, name + "_i");
             // the keys the engine imported are relative to the bucket's root (not to its minio.rootPath), and the
             // server keeps them as files under <bucket dir>/<key>: one object per field and partition
             assertThat(during.get()).as("objects while importing").hasSize(4 * 4)
