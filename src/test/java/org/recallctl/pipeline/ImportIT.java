@@ -198,24 +198,7 @@ class ImportIT {
             String serving = redis.current().orElseThrow();
             long servingRows = milvus.rowCount(serving);
             AtomicReference<String> kept = new AtomicReference<>();
-            RebuildChain.Hooks corrupt = new RebuildChain.Hooks() {
-                @Override
-                public BuildListener buildListener() {
-                    return new BuildListener() {
-                        @Override
-                        public void phase(String phase) {
-                            if ("import".equals(phase)) {
-                                cutShort(shared);
-                            }
-                        }
-
-                        @Override
-                        public void importFilesKept(String where) {
-                            kept.set(where);
-                        }
-                    };
-                }
-            };
+            RebuildChain.Hooks corrupt = beforeImport(() -> cutShort(shared), kept);
             Thread.sleep(1100); // the next generation's name has a new timestamp
             assertThatThrownBy(() -> new RebuildChain(importCfg, quiet(), Progress.none(), Clock.systemUTC(), corrupt)
                     .run(false, null)).isInstanceOf(RecallctlException.class)
@@ -230,6 +213,28 @@ class ImportIT {
         } finally {
             cleanup(cfg);
         }
+    }
+
+    /** Hooks of a rebuild that run {@code corrupt} when the import phase starts and note where files were kept. */
+    static RebuildChain.Hooks beforeImport(Runnable corrupt, AtomicReference<String> kept) {
+        return new RebuildChain.Hooks() {
+            @Override
+            public BuildListener buildListener() {
+                return new BuildListener() {
+                    @Override
+                    public void phase(String phase) {
+                        if ("import".equals(phase)) {
+                            corrupt.run();
+                        }
+                    }
+
+                    @Override
+                    public void importFilesKept(String where) {
+                        kept.set(where);
+                    }
+                };
+            }
+        };
     }
 
     private static void cutShort(Path shared) {

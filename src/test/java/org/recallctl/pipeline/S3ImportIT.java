@@ -134,29 +134,13 @@ class S3ImportIT {
             String serving = redis.current().orElseThrow();
             long servingRows = milvus.rowCount(serving);
             AtomicReference<String> kept = new AtomicReference<>();
-            RebuildChain.Hooks corrupt = new RebuildChain.Hooks() {
-                @Override
-                public BuildListener buildListener() {
-                    return new BuildListener() {
-                        @Override
-                        public void phase(String phase) {
-                            if ("import".equals(phase)) {
-                                String key = keys(s3, bucket, prefix + "/").stream()
-                                        .filter(k -> k.endsWith("/p1/vector.npy")).findFirst().orElseThrow();
-                                byte[] b = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key)
-                                        .build()).asByteArray();
-                                s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).build(),
-                                        RequestBody.fromBytes(Arrays.copyOf(b, b.length / 2)));
-                            }
-                        }
-
-                        @Override
-                        public void importFilesKept(String where) {
-                            kept.set(where);
-                        }
-                    };
-                }
-            };
+            RebuildChain.Hooks corrupt = ImportIT.beforeImport(() -> {
+                String key = keys(s3, bucket, prefix + "/").stream()
+                        .filter(k -> k.endsWith("/p1/vector.npy")).findFirst().orElseThrow();
+                byte[] b = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray();
+                s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).build(),
+                        RequestBody.fromBytes(Arrays.copyOf(b, b.length / 2)));
+            }, kept);
             Thread.sleep(1100); // the next generation's name has a new timestamp
             String where = "s3://" + bucket + "/" + prefix + "/";
             assertThatThrownBy(() -> new RebuildChain(importCfg, ImportIT.quiet(), Progress.none(), Clock.systemUTC(),

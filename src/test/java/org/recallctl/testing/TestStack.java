@@ -136,15 +136,7 @@ public final class TestStack {
     public void assumeSecureMilvus(boolean needed, String what) {
         String why = what + " needs the full engine with " + (what.contains("TLS") ? "--milvus-tls" : "--milvus-auth")
                 + " (bin/stack up --milvus full --milvus-auth --milvus-tls; bin/test runs it in its secure-engine phase)";
-        if ("1".equals(System.getenv("RECALLCTL_IT_MILVUS_SECURE"))) {
-            if (!needed) {
-                throw new IllegalStateException(why + ", but " + dir.resolve("stack.env") + " says MILVUS_FLAVOR="
-                        + env.get("MILVUS_FLAVOR") + " MILVUS_AUTH=" + env.get("MILVUS_AUTH") + " MILVUS_TLS="
-                        + env.get("MILVUS_TLS"));
-            }
-            return;
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(needed, why);
+        assumeEngine(needed, why, "RECALLCTL_IT_MILVUS_SECURE", "MILVUS_AUTH", "MILVUS_TLS");
     }
 
     /** The full engine keeps its data in S3 (bin/stack up --milvus full --s3): versitygw behind S3_ENDPOINT. */
@@ -159,14 +151,25 @@ public final class TestStack {
     public void assumeS3Milvus(String what) {
         String why = what + " needs the full engine on S3 storage (bin/stack up --milvus full --s3; bin/test runs it in"
                 + " its s3 phase)";
-        if ("1".equals(System.getenv("RECALLCTL_IT_MILVUS_S3"))) {
-            if (!milvusS3()) {
-                throw new IllegalStateException(why + ", but " + dir.resolve("stack.env") + " says MILVUS_FLAVOR="
-                        + env.get("MILVUS_FLAVOR") + " MILVUS_STORAGE=" + env.get("MILVUS_STORAGE"));
+        assumeEngine(milvusS3(), why, "RECALLCTL_IT_MILVUS_S3", "MILVUS_STORAGE");
+    }
+
+    /**
+     * Skips when the stack lacks the engine a test {@code needed}, except in the bin/test phase that sets
+     * {@code phaseFlag}=1 for that engine: there it fails, naming the stack.env values that tell the engine apart.
+     */
+    private void assumeEngine(boolean needed, String why, String phaseFlag, String... shownKeys) {
+        if ("1".equals(System.getenv(phaseFlag))) {
+            if (!needed) {
+                StringBuilder says = new StringBuilder("MILVUS_FLAVOR=" + env.get("MILVUS_FLAVOR"));
+                for (String k : shownKeys) {
+                    says.append(' ').append(k).append('=').append(env.get(k));
+                }
+                throw new IllegalStateException(why + ", but " + dir.resolve("stack.env") + " says " + says);
             }
             return;
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(milvusS3(), why);
+        org.junit.jupiter.api.Assumptions.assumeTrue(needed, why);
     }
 
     /** Config overrides for build.import.storage s3 into the engine's own bucket, with the stack's keys. */
