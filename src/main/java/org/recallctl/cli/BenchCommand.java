@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -321,19 +323,17 @@ public class BenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /** --max-p99: 20ms, 0.5s, or a bare number of milliseconds ({@link DurationText}); above zero. */
     static double millis(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        double f = 1;
-        if (t.endsWith("ms")) {
-            t = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            t = t.substring(0, t.length() - 1);
-            f = 1000;
-        }
+        Duration d;
         try {
-            return Double.parseDouble(t) * f;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("--max-p99 " + s + ": expected a duration like 20ms or 0.5s");
+            d = DurationText.parse(s, ChronoUnit.MILLIS);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--max-p99 " + e.getMessage() + ": expected a duration like 20ms or 0.5s");
         }
+        if (d.isZero()) {
+            throw new ConfigException("--max-p99 '" + s + "' is zero: no query would pass; give a limit like 20ms");
+        }
+        return d.toNanos() / 1e6;
     }
 }

@@ -1,9 +1,7 @@
 package org.recallctl.cli;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.time.temporal.ChronoUnit;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.ConfigException;
 import picocli.CommandLine.ITypeConverter;
@@ -36,33 +34,16 @@ public class WatchOption {
         return watch;
     }
 
-    /** 90s, 5m, 1h, 1500ms, or a bare number of seconds. */
+    /** 90s, 5m, 1h, 1500ms, or a bare number of seconds ({@link DurationText}), at most {@link #MAX}. */
     public static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern P = Pattern.compile("(\\d+)(ms|s|m|h)?");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = P.matcher(value.trim().toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                throw new TypeConversionException("'" + value + "' is not a duration; use e.g. 30s, 5m, 1h or 1500ms");
-            }
-            long n;
-            try {
-                n = Long.parseLong(m.group(1));
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("'" + value + "' is too large; at most 24h");
-            }
-            String unit = m.group(2) == null ? "s" : m.group(2);
             Duration d;
             try {
-                d = switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofSeconds(n);
-                };
-            } catch (ArithmeticException e) {
-                throw new TypeConversionException("'" + value + "' is too large; at most 24h");
+                d = DurationText.parse(value, ChronoUnit.SECONDS);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage() + (e.getMessage().endsWith("too large")
+                        ? "; at most 24h" : "; use e.g. 30s, 5m, 1h or 1500ms"));
             }
             if (d.isZero()) {
                 throw new TypeConversionException("'" + value + "' is zero; give a window such as 30s, or drop --watch");
