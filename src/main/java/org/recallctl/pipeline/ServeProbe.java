@@ -1,12 +1,12 @@
 package org.recallctl.pipeline;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.HdrHistogram.Histogram;
 import org.recallctl.bench.QuerySampler;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.RecallctlException;
@@ -123,7 +123,10 @@ public final class ServeProbe {
         FanOutSearcher searcher = new FanOutSearcher(reader, cfg.collection().vectorField(), partitions,
                 cfg.collection().metric(), cfg.search().timeoutMs());
         int n = cfg.probe().queries();
-        double[] millis = new double[n];
+        // the first query of a round pays for the read endpoint's first touch of the new collection (a search
+        // service warms up the same way): with more than one query it answers for correctness, not for p99
+        Histogram latency = Latency.newHistogram();
+        long firstMicros = 0;
         List<List<Long>> answers = new ArrayList<>();
         int done = 0;
         int empty = 0;
@@ -143,7 +146,12 @@ public final class ServeProbe {
                 problems.add("query " + (q + 1) + " on " + target + " failed: " + e.getMessage());
                 break;
             }
-            millis[done++] = (System.nanoTime() - t0) / 1e6;
+            long micros = (System.nanoTime() - t0) / 1000;
+            if (done++ == 0) {
+                firstMicros = micros;
+            } else {
+                Latency.record(latency, micros);
+            }
             if (!r.failedPartitions().isEmpty()) {
                 var first = r.failedPartitions().entrySet().iterator().next();
                 problems.add(r.failedPartitions().size() + " of " + partitions + " partitions of " + target
@@ -160,22 +168,19 @@ public final class ServeProbe {
         if (empty > 0) {
             problems.add(empty + " of " + done + " probe queries got no hits at all from " + target);
         }
-        // the first query of a round pays for the read endpoint's first touch of the new collection (a search
-        // service warms up the same way): with more than one query it answers for correctness, not for p99
-        double[] sorted = done > 1 ? Arrays.copyOfRange(millis, 1, done) : Arrays.copyOf(millis, done);
-        Arrays.sort(sorted);
-        double p50 = percentile(sorted, 0.50);
-        double p99 = percentile(sorted, 0.99);
-        double max = sorted.length == 0 ? 0 : sorted[sorted.length - 1];
-        if (done == n && p99 > cfg.probe().maxP99Ms()) {
+        if (done == 1) {
+            Latency.record(latency, firstMicros); // a single query is all there is to judge
+        }
+        Latency l = Latency.of(latency);
+        if (done == n && l.p99Ms() > cfg.probe().maxP99Ms()) {
             problems.add(String.format(java.util.Locale.ROOT, "p99 of %d probe queries on %s is %.1f ms, above "
-                    + "probe.max_p99_ms = %d", sorted.length, target, p99, cfg.probe().maxP99Ms()));
+                    + "probe.max_p99_ms = %d", l.queries(), target, l.p99Ms(), cfg.probe().maxP99Ms()));
         }
         if (problems.isEmpty() && target.equals(aliasAt)) {
             compareThroughAlias(alias, target, params, partitions, answers, problems);
         }
         return new Verdict(target, problems.isEmpty(), false, List.copyOf(problems), key1, aliasAt, partitions, done,
-                round(p50), round(p99), round(max));
+                round(l.p50Ms()), round(l.p99Ms()), round(l.maxMs()));
     }
 
     /** The same queries through the alias must return the ids the collection itself returned. */
@@ -215,15 +220,6 @@ public final class ServeProbe {
 
     private static Verdict failed(String target, String key1, String aliasAt, List<String> problems) {
         return new Verdict(target, false, false, List.copyOf(problems), key1, aliasAt, 0, 0, 0, 0, 0);
-    }
-
-    /** Nearest-rank percentile of sorted values (0 when empty). */
-    static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     private static double round(double d) {

@@ -51,8 +51,8 @@ public final class WarmupStep {
     }
 
     public record Result(String collection, double loadSeconds, long queries, int windows, boolean settled,
-                         String stoppedBecause, String vectors, WarmupWindows.Latency cold,
-                         WarmupWindows.Latency warm, double seconds) {
+                         String stoppedBecause, String vectors, Latency cold,
+                         Latency warm, double seconds) {
     }
 
     public Result run(String collection) {

@@ -13,26 +13,21 @@ public final class WarmupWindows {
     private final int window;
     private final double settlePct;
     private final List<Histogram> done = new ArrayList<>();
-    private Histogram current = newHistogram();
-    private final Histogram all = newHistogram();
+    private Histogram current = Latency.newHistogram();
+    private final Histogram all = Latency.newHistogram();
 
     public WarmupWindows(int window, double settlePct) {
         this.window = Math.max(1, window);
         this.settlePct = settlePct;
     }
 
-    private static Histogram newHistogram() {
-        return new Histogram(3_600_000_000L, 3); // microseconds, up to an hour
-    }
-
     /** Records one query's latency; returns true when this closed a window. */
     public boolean record(long micros) {
-        long v = Math.max(1, Math.min(micros, 3_600_000_000L));
-        current.recordValue(v);
-        all.recordValue(v);
+        Latency.record(current, micros);
+        Latency.record(all, micros);
         if (current.getTotalCount() >= window) {
             done.add(current);
-            current = newHistogram();
+            current = Latency.newHistogram();
             return true;
         }
         return false;
@@ -71,19 +66,5 @@ public final class WarmupWindows {
     /** Latency of the last complete window (warm). */
     public Latency warm() {
         return done.isEmpty() ? Latency.of(all) : Latency.of(done.get(done.size() - 1));
-    }
-
-    public record Latency(long queries, double p50Ms, double p99Ms, double maxMs) {
-        static Latency of(Histogram h) {
-            if (h.getTotalCount() == 0) {
-                return new Latency(0, 0, 0, 0);
-            }
-            return new Latency(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
-                    ms(h.getMaxValue()));
-        }
-
-        private static double ms(double micros) {
-            return Math.round(micros / 10.0) / 100.0;
-        }
     }
 }
