@@ -338,6 +338,15 @@ public final class RedisPointerStore implements AutoCloseable {
         call("set " + keys.current(), () -> client.set(keys.current(), collection));
     }
 
+    /**
+     * How many sockets this store's pool has opened to a standalone Redis so far (empty for sentinel and cluster,
+     * whose pools move between servers): a shell's warm store opens new ones only when more commands overlap.
+     */
+    public java.util.OptionalLong socketsOpened() {
+        return client instanceof redis.clients.jedis.RedisClient standalone
+                ? java.util.OptionalLong.of(standalone.getPool().getCreatedCount()) : java.util.OptionalLong.empty();
+    }
+
     @Override
     public void close() {
         try {

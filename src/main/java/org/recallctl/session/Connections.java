@@ -91,6 +91,12 @@ public final class Connections implements AutoCloseable {
         return opened;
     }
 
+    /** Sockets the warm Redis stores opened to standalone servers (what the server counts as connections). */
+    public synchronized long redisSocketsOpened() {
+        return open.values().stream().filter(c -> c instanceof RedisPointerStore)
+                .mapToLong(c -> ((RedisPointerStore) c).socketsOpened().orElse(0)).sum();
+    }
+
     public synchronized int size() {
         return open.size();
     }
