@@ -52,10 +52,12 @@ final class ConfigBinder {
         String readUri = str("milvus.read_uri").isBlank() ? writeUri : str("milvus.read_uri");
         var milvus = new RecallConfig.Milvus(uri("milvus.write_uri", writeUri), uri("milvus.read_uri", readUri),
                 secret("milvus.token", "milvus.token_file"), str("milvus.database"), bool("milvus.tls"),
-                path("milvus.ca_file"), intIn("milvus.connect_timeout_ms", 1, 600_000),
+                path("milvus.ca_file"), path("milvus.client_cert_file"), path("milvus.client_key_file"),
+                intIn("milvus.connect_timeout_ms", 1, 600_000),
                 intIn("milvus.rpc_deadline_ms", 1, 3_600_000), intIn("milvus.max_retries", 0, 100),
                 intIn("milvus.max_retry_ms", 0, 3_600_000), intIn("milvus.index_timeout_s", 1, 86_400),
                 intIn("milvus.load_timeout_s", 1, 86_400));
+        checkMilvusClientCertificate(milvus);
         var redis = redis(pipeline);
         List<ScalarField> scalars = new ArrayList<>();
         for (String spec : list("collection.scalar_fields")) {
@@ -193,6 +195,22 @@ final class ConfigBinder {
     }
 
     /** A CA file is for verifying the server: a JDBC sslMode that does not verify would silently ignore it. */
+    /**
+     * Mutual TLS needs the certificate, its key and the CA to verify the server with (the SDK's two-way channel
+     * takes all three; without the CA it silently falls back to no client certificate).
+     */
+    private void checkMilvusClientCertificate(RecallConfig.Milvus m) {
+        if (m.clientCertFile().isEmpty() != m.clientKeyFile().isEmpty()) {
+            String set = m.clientCertFile().isEmpty() ? "milvus.client_key_file" : "milvus.client_cert_file";
+            String missing = m.clientCertFile().isEmpty() ? "milvus.client_cert_file" : "milvus.client_key_file";
+            throw bad(set, "is set but " + missing + " is not; mutual TLS needs both the certificate and its key");
+        }
+        if (m.mutualTls() && m.caFile().isEmpty()) {
+            throw bad("milvus.client_cert_file", "needs milvus.ca_file too: the CA (PEM) that signed the Milvus "
+                    + "server's certificate (mutual TLS verifies both sides)");
+        }
+    }
+
     private void checkSourceTls(RecallConfig.Source s) {
         if (s.caFile().isEmpty()) {
             return;

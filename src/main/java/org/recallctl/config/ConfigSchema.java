@@ -49,6 +49,10 @@ public final class ConfigSchema {
                 + "must name the URI's host");
         path("milvus.ca_file", "", "CA certificate (PEM) that signed the Milvus server's certificate; implies TLS; "
                 + "empty = the JVM's trust store. The local stack's CA: ../.stack-full/tls/ca.crt");
+        path("milvus.client_cert_file", "", "mutual TLS (Milvus common.security.tlsMode: 2): the client certificate "
+                + "(PEM) recallctl presents; needs milvus.client_key_file and milvus.ca_file");
+        path("milvus.client_key_file", "", "the client certificate's private key: unencrypted PKCS#8 PEM "
+                + "(-----BEGIN PRIVATE KEY-----), readable only by the operator");
         integer("milvus.connect_timeout_ms", "5000", "connect timeout");
         integer("milvus.rpc_deadline_ms", "30000", "deadline for each RPC, so an outage becomes an error in bounded time");
         integer("milvus.max_retries", "3", "retries of a failed RPC, inserts included (bounded; the post-build check catches a duplicated batch)");

@@ -23,9 +23,14 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
                          int fetchSize, int connectTimeoutMs, String caFile) {
     }
 
+    /** {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty (with a caFile). */
     public record Milvus(String writeUri, String readUri, Secret token, String database, boolean tls, String caFile,
-                         int connectTimeoutMs, int rpcDeadlineMs, int maxRetries, int maxRetryMs, int indexTimeoutS,
-                         int loadTimeoutS) {
+                         String clientCertFile, String clientKeyFile, int connectTimeoutMs, int rpcDeadlineMs,
+                         int maxRetries, int maxRetryMs, int indexTimeoutS, int loadTimeoutS) {
+        /** A client certificate is configured: the connection is mutual TLS. */
+        public boolean mutualTls() {
+            return !clientCertFile.isEmpty();
+        }
     }
 
     /**

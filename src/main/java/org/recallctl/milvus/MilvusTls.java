@@ -11,11 +11,13 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
+import org.recallctl.tls.PemIdentity;
 import org.recallctl.tls.PemTrust;
 import org.recallctl.tls.TlsProblem;
 
 /**
- * One-way TLS to Milvus ({@code milvus.tls}, an https URI, {@code milvus.ca_file}), and the diagnosis of a failed
+ * TLS to Milvus: one-way ({@code milvus.tls}, an https URI, {@code milvus.ca_file}) or mutual ({@code
+ * milvus.client_cert_file} + {@code client_key_file}, Milvus {@code tlsMode: 2}), and the diagnosis of a failed
  * handshake.
  *
  * <p>Why the SDK's {@code serverPemPath} and not {@code caPemPath}: in milvus-sdk-java 2.6.22
@@ -42,11 +44,24 @@ final class MilvusTls {
             return;
         }
         b.secure(true);
-        if (!cfg.caFile().isEmpty()) {
+        if (cfg.mutualTls()) {
+            // the SDK's two-way branch: taken only without serverPemPath, and it needs all three files
+            PemTrust.load(cfg.caFile(), "milvus.ca_file");
+            identity(cfg); // a key gRPC cannot read, or not the certificate's, is a config error (exit 2)
+            b.caPemPath(cfg.caFile());
+            b.clientPemPath(cfg.clientCertFile());
+            b.clientKeyPath(cfg.clientKeyFile());
+            b.serverName(host(uri));
+        } else if (!cfg.caFile().isEmpty()) {
             PemTrust.load(cfg.caFile(), "milvus.ca_file"); // a missing or non-PEM file is a config error (exit 2)
             b.serverPemPath(cfg.caFile());
             b.serverName(host(uri));
         }
+    }
+
+    private static PemIdentity identity(RecallConfig.Milvus cfg) {
+        return PemIdentity.load(cfg.clientCertFile(), cfg.clientKeyFile(), "milvus.client_cert_file",
+                "milvus.client_key_file");
     }
 
     /**
@@ -64,14 +79,24 @@ final class MilvusTls {
         }
         Optional<String> problem = handshakeProblem(cfg, uri);
         return problem.map(p -> new DependencyException("milvus", "Milvus at " + uri + ": TLS certificate problem ("
-                + what + "): " + p + "; check milvus.ca_file (" + (cfg.caFile().isEmpty() ? "unset: the JVM's trust store"
-                : cfg.caFile()) + ") and that the URI uses a host name the certificate names", failure));
+                + what + "): " + p + "; " + hint(cfg, p), failure));
+    }
+
+    private static String hint(RecallConfig.Milvus cfg, String problem) {
+        if (problem.contains("client certificate")) {
+            return cfg.mutualTls() ? "check that milvus.client_cert_file (" + cfg.clientCertFile() + ") is signed by "
+                    + "the CA the server trusts for clients (its tls.caPemPath)"
+                    : "set milvus.client_cert_file and milvus.client_key_file to a certificate the server trusts";
+        }
+        return "check milvus.ca_file (" + (cfg.caFile().isEmpty() ? "unset: the JVM's trust store" : cfg.caFile())
+                + ") and that the URI uses a host name the certificate names";
     }
 
     static Optional<String> handshakeProblem(RecallConfig.Milvus cfg, String uri) {
         SSLContext ctx;
         try {
-            ctx = cfg.caFile().isEmpty() ? SSLContext.getDefault() : PemTrust.load(cfg.caFile(), "milvus.ca_file").sslContext();
+            ctx = cfg.caFile().isEmpty() ? SSLContext.getDefault()
+                    : PemTrust.load(cfg.caFile(), "milvus.ca_file").sslContext(cfg.mutualTls() ? identity(cfg) : null);
         } catch (NoSuchAlgorithmException e) {
             return Optional.empty();
         }
@@ -83,9 +108,14 @@ final class MilvusTls {
             p.setApplicationProtocols(new String[] {"h2"});
             s.setSSLParameters(p);
             s.startHandshake();
+            // TLS 1.3: a server that refuses the client certificate (or wants one) says so only after the client's
+            // side of the handshake is done, as an alert in place of the HTTP/2 preface it would send next
+            s.getInputStream().read();
             return Optional.empty();
+        } catch (java.net.SocketTimeoutException e) {
+            return Optional.empty(); // handshake done, nothing refused: the certificates are not the problem
         } catch (IOException e) {
-            return TlsProblem.of(e);
+            return TlsProblem.of(e, cfg.mutualTls());
         }
     }
 

@@ -64,11 +64,16 @@ public final class PemTrust {
 
     /** A TLS context that trusts only these CAs. */
     public SSLContext sslContext() {
+        return sslContext(null);
+    }
+
+    /** The same, presenting {@code identity}'s certificate when the server asks for one (mutual TLS); null: none. */
+    public SSLContext sslContext(PemIdentity identity) {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(identity == null ? null : identity.keyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context", e);

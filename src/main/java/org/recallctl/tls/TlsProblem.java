@@ -20,6 +20,14 @@ public final class TlsProblem {
 
     /** The certificate problem behind {@code t}, or empty when {@code t} is not a TLS failure. */
     public static Optional<String> of(Throwable t) {
+        return of(t, false);
+    }
+
+    /**
+     * The same, knowing whether the client presented a certificate (mutual TLS): a server's refusal alert then
+     * means "not this certificate", otherwise "I want one".
+     */
+    public static Optional<String> of(Throwable t, boolean clientCertificateSent) {
         Throwable tls = null;
         for (Throwable c : chain(t)) {
             String m = String.valueOf(c.getMessage());
@@ -27,15 +35,15 @@ public final class TlsProblem {
                     || m.contains("PKIX path") || m.contains("identity check failed")
                     || m.contains("identity verification failed")) {
                 tls = c;
-                if (describe(m) != null) {
-                    return Optional.of(describe(m));
+                if (describe(m, clientCertificateSent) != null) {
+                    return Optional.of(describe(m, clientCertificateSent));
                 }
             }
         }
         return tls == null ? Optional.empty() : Optional.of("TLS handshake failed: " + clean(tls.getMessage()));
     }
 
-    private static String describe(String m) {
+    private static String describe(String m, boolean clientCertificateSent) {
         if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")
                 || m.contains("does not chain with any of the trust anchors")) {
             return "the server's certificate is not signed by a trusted CA (" + clean(m) + ")";
@@ -46,6 +54,13 @@ public final class TlsProblem {
         }
         if (m.contains("certificate_expired") || m.contains("validity check failed") || m.contains("NotAfter")) {
             return "the server's certificate has expired (" + clean(m) + ")";
+        }
+        // alerts a server that asks for a client certificate (mutual TLS) sends: TLS 1.3 says certificate_required
+        // when none came, but servers also answer bad_certificate to "none"
+        if (m.contains("certificate_required") || m.contains("alert: bad_certificate") || m.contains("alert: unknown_ca")
+                || m.contains("alert: certificate_unknown")) {
+            return clientCertificateSent ? "the server rejected the client certificate (" + clean(m) + ")"
+                    : "the server requires a client certificate (mutual TLS) and none was sent (" + clean(m) + ")";
         }
         if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
             return "the server does not speak TLS on this port (" + clean(m) + ")";

@@ -128,6 +128,21 @@ public final class TestStack {
         return isFullEngine() && "1".equals(env.get("MILVUS_TLS"));
     }
 
+    /** The full engine wants a client certificate signed by the stack's CA (--milvus-mtls, Milvus tlsMode 2). */
+    public boolean milvusMutualTls() {
+        return isFullEngine() && "1".equals(env.get("MILVUS_MTLS"));
+    }
+
+    /**
+     * Skips a test that needs the engine with {@code --milvus-mtls}, unless bin/test's mutual-TLS phase runs it
+     * ({@code RECALLCTL_IT_MILVUS_MTLS=1}): there a missing engine is a failure.
+     */
+    public void assumeMutualTlsMilvus(String what) {
+        String why = what + " needs the full engine with --milvus-mtls (bin/stack up --milvus full --milvus-mtls; "
+                + "bin/test runs it in its mutual-TLS phase)";
+        assumeEngine(milvusMutualTls(), why, "RECALLCTL_IT_MILVUS_MTLS", "MILVUS_TLS", "MILVUS_MTLS");
+    }
+
     /**
      * Skips a test that needs the engine with {@code --milvus-auth}/{@code --milvus-tls}, unless bin/test's phase
      * for that engine runs it ({@code RECALLCTL_IT_MILVUS_SECURE=1}): there a missing engine is a failure, so the
@@ -207,7 +222,7 @@ public final class TestStack {
     /**
      * Config overrides for the secure engine as one of the users bin/stack creates: {@code root}, {@code writer}
      * (role recallctl_write), {@code reader} (recallctl_read) or {@code noalias} (the write role without
-     * CreateAlias); with the stack's CA when the engine speaks TLS.
+     * CreateAlias); with the stack's CA when the engine speaks TLS, and its client certificate for mutual TLS.
      */
     public Map<String, String> milvusAs(String user) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -217,6 +232,10 @@ public final class TestStack {
         }
         if (milvusTls()) {
             m.put("milvus.ca_file", get("TLS_CA_FILE"));
+        }
+        if (milvusMutualTls()) {
+            m.put("milvus.client_cert_file", get("TLS_CLIENT_CERT_FILE"));
+            m.put("milvus.client_key_file", get("TLS_CLIENT_KEY_FILE"));
         }
         return m;
     }
