@@ -91,16 +91,7 @@ class ShellIT {
         assertThat(r2 - r1 - 1).as("Redis connections in two rounds vs the session pool's")
                 .isEqualTo(twice.redisSockets());
         assertThat(once.redisSockets()).isPositive();
-        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore p = RedisPointerStore.connect(cfg)) {
-            for (String c : m.listCollections()) {
-                if (c.startsWith(name)) {
-                    m.dropCollection(c);
-                }
-            }
-            p.deleteAll();
-        } catch (RuntimeException e) {
-            System.err.println("cleanup failed: " + e.getMessage());
-        }
+        CollectionFixture.dropPipeline(cfg, name);
     }
 
     /**

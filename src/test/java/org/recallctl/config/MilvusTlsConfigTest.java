@@ -3,19 +3,13 @@ package org.recallctl.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.recallctl.error.ConfigException;
 
 /** milvus.client_cert_file / client_key_file (mutual TLS): all or nothing, and never without the CA. */
 class MilvusTlsConfigTest {
     private static RecallConfig load(String... pairs) {
-        Map<String, String> sets = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            sets.put(pairs[i], pairs[i + 1]);
-        }
-        return new ConfigLoader(Map.of()).load(null, sets, Map.of()).config();
+        return ConfigFromSets.load(pairs);
     }
 
     @Test

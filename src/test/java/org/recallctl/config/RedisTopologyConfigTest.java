@@ -3,7 +3,6 @@ package org.recallctl.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,11 +11,7 @@ import org.recallctl.error.ConfigException;
 /** redis.mode and its keys, the cluster hash-tag rule, and the TLS settings' consistency checks. */
 class RedisTopologyConfigTest {
     private static RecallConfig load(String... pairs) {
-        Map<String, String> sets = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            sets.put(pairs[i], pairs[i + 1]);
-        }
-        return new ConfigLoader(Map.of()).load(null, sets, Map.of()).config();
+        return ConfigFromSets.load(pairs);
     }
 
     @Test

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
-import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.testing.Cli;
 import org.recallctl.testing.CliRun;
 import org.recallctl.testing.CollectionFixture;
@@ -51,16 +50,7 @@ class MilvusMutualTlsIT {
         if (cfg == null) {
             return;
         }
-        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore r = RedisPointerStore.connect(cfg)) {
-            for (String c : m.listCollections()) {
-                if (c.startsWith(name)) {
-                    m.dropCollection(c);
-                }
-            }
-            r.deleteAll();
-        } catch (RuntimeException ignored) {
-            // best effort
-        }
+        CollectionFixture.dropPipeline(cfg, name);
     }
 
     private Map<String, String> settings(Map<String, String> changes) {

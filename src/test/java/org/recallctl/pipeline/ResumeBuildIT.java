@@ -82,16 +82,7 @@ class ResumeBuildIT {
         if (cfg == null) {
             return;
         }
-        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore r = RedisPointerStore.connect(cfg)) {
-            for (String c : m.listCollections()) {
-                if (c.startsWith(cfg.pipeline())) {
-                    m.dropCollection(c);
-                }
-            }
-            r.deleteAll();
-        } catch (RuntimeException ignored) {
-            // best effort
-        }
+        CollectionFixture.dropPipeline(cfg, cfg.pipeline());
     }
 
     private long checkpointRowsWritten(RedisPointerStore p) throws Exception {

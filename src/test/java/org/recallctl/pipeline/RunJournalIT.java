@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recallctl.config.RecallConfig;
-import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.pointer.RunLock;
@@ -39,16 +38,7 @@ class RunJournalIT {
         if (cfg == null) {
             return;
         }
-        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore r = RedisPointerStore.connect(cfg)) {
-            for (String c : m.listCollections()) {
-                if (c.startsWith(cfg.pipeline())) {
-                    m.dropCollection(c);
-                }
-            }
-            r.deleteAll();
-        } catch (RuntimeException ignored) {
-            // best effort
-        }
+        CollectionFixture.dropPipeline(cfg, cfg.pipeline());
     }
 
     @Test

@@ -83,20 +83,7 @@ class ServeProbeIT {
     @AfterEach
     void cleanup() {
         for (RecallConfig cfg : used) {
-            try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore r = RedisPointerStore.connect(cfg)) {
-                String alias = cfg.collection().alias();
-                if (!alias.isEmpty() && m.aliasTarget(alias).isPresent()) {
-                    m.dropAlias(alias);
-                }
-                for (String c : m.listCollections()) {
-                    if (c.startsWith(cfg.pipeline())) {
-                        m.dropCollection(c);
-                    }
-                }
-                r.deleteAll();
-            } catch (RuntimeException ignored) {
-                // best effort
-            }
+            CollectionFixture.dropPipeline(cfg, cfg.pipeline());
         }
     }
 

@@ -26,7 +26,6 @@ import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.output.Json;
 import org.recallctl.output.Log;
 import org.recallctl.output.Progress;
-import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.source.MysqlItemSource;
 import org.recallctl.testing.Cli;
 import org.recallctl.testing.CliRun;
@@ -70,16 +69,7 @@ class SourceEdgesIT {
     }
 
     private static void cleanup(RecallConfig cfg) {
-        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore p = RedisPointerStore.connect(cfg)) {
-            for (String c : m.listCollections()) {
-                if (c.startsWith(cfg.collection().baseName() + "_")) {
-                    m.dropCollection(c);
-                }
-            }
-            p.deleteAll();
-        } catch (RuntimeException e) {
-            System.err.println("cleanup of " + cfg.pipeline() + " failed: " + e.getMessage());
-        }
+        CollectionFixture.dropPipeline(cfg, cfg.collection().baseName() + "_");
     }
 
     /**

@@ -11,6 +11,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.milvus.CollectionSpec;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.milvus.Partitions;
+import org.recallctl.pointer.RedisPointerStore;
 import org.recallctl.source.BadVectorException;
 import org.recallctl.source.DemoSeeder;
 import org.recallctl.source.KeyRange;
@@ -27,6 +28,28 @@ public final class CollectionFixture {
     }
 
     public record Seeded(Map<Long, float[]> vectors, Map<Long, Integer> categories, Map<Long, String> brands) {
+    }
+
+    /**
+     * Best-effort cleanup of a test's pipeline: its alias (collection.alias, when set and present), every collection
+     * whose name starts with {@code prefix}, and its Redis keys. A failure is printed, never thrown: cleanup must
+     * not hide the test's own result.
+     */
+    public static void dropPipeline(RecallConfig cfg, String prefix) {
+        try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus()); RedisPointerStore r = RedisPointerStore.connect(cfg)) {
+            String alias = cfg.collection().alias();
+            if (!alias.isEmpty() && m.aliasTarget(alias).isPresent()) {
+                m.dropAlias(alias);
+            }
+            for (String c : m.listCollections()) {
+                if (c.startsWith(prefix)) {
+                    m.dropCollection(c);
+                }
+            }
+            r.deleteAll();
+        } catch (RuntimeException e) {
+            System.err.println("cleanup of " + cfg.pipeline() + " failed: " + e.getMessage());
+        }
     }
 
     public static void seedSource(RecallConfig cfg, long items, long seed) {
