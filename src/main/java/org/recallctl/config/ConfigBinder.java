@@ -194,7 +194,6 @@ final class ConfigBinder {
         }
     }
 
-    /** A CA file is for verifying the server: a JDBC sslMode that does not verify would silently ignore it. */
     /**
      * Mutual TLS needs the certificate, its key and the CA to verify the server with (the SDK's two-way channel
      * takes all three; without the CA it silently falls back to no client certificate).
@@ -211,6 +210,7 @@ final class ConfigBinder {
         }
     }
 
+    /** A CA file is for verifying the server: a JDBC sslMode that does not verify would silently ignore it. */
     private void checkSourceTls(RecallConfig.Source s) {
         if (s.caFile().isEmpty()) {
             return;
