@@ -165,7 +165,9 @@ final class ConfigBinder {
                 str("redis.building_key"), mode, sentinels, masterName, str("redis.sentinel_user"),
                 secret("redis.sentinel_password", "redis.sentinel_password_file"), nodes,
                 bool("redis.tls") || (mode == RecallConfig.RedisMode.STANDALONE && url.startsWith("rediss://")),
-                path("redis.ca_file"), intIn("redis.failover_wait_ms", 0, 600_000));
+                path("redis.ca_file"), path("redis.client_cert_file"), path("redis.client_key_file"),
+                intIn("redis.failover_wait_ms", 0, 600_000));
+        checkRedisClientCertificate(redis);
         if (mode == RecallConfig.RedisMode.CLUSTER) {
             requireHashTag(pipeline, redis);
         }
@@ -194,16 +196,30 @@ final class ConfigBinder {
         }
     }
 
+    /** Redis mutual TLS: the certificate with its key, over TLS (the CA may be the JVM's trust store). */
+    private void checkRedisClientCertificate(RecallConfig.Redis r) {
+        requirePair("redis", r.clientCertFile(), r.clientKeyFile());
+        if (r.mutualTls() && !r.tls()) {
+            throw bad("redis.client_cert_file", "is set but the connection is not TLS; use a rediss:// redis.url or "
+                    + "redis.tls: true");
+        }
+    }
+
+    /** {@code PREFIX.client_cert_file} and {@code PREFIX.client_key_file}: both or neither. */
+    private void requirePair(String prefix, String cert, String key) {
+        if (cert.isEmpty() != key.isEmpty()) {
+            String set = prefix + (cert.isEmpty() ? ".client_key_file" : ".client_cert_file");
+            String missing = prefix + (cert.isEmpty() ? ".client_cert_file" : ".client_key_file");
+            throw bad(set, "is set but " + missing + " is not; mutual TLS needs both the certificate and its key");
+        }
+    }
+
     /**
      * Mutual TLS needs the certificate, its key and the CA to verify the server with (the SDK's two-way channel
      * takes all three; without the CA it silently falls back to no client certificate).
      */
     private void checkMilvusClientCertificate(RecallConfig.Milvus m) {
-        if (m.clientCertFile().isEmpty() != m.clientKeyFile().isEmpty()) {
-            String set = m.clientCertFile().isEmpty() ? "milvus.client_key_file" : "milvus.client_cert_file";
-            String missing = m.clientCertFile().isEmpty() ? "milvus.client_cert_file" : "milvus.client_key_file";
-            throw bad(set, "is set but " + missing + " is not; mutual TLS needs both the certificate and its key");
-        }
+        requirePair("milvus", m.clientCertFile(), m.clientKeyFile());
         if (m.mutualTls() && m.caFile().isEmpty()) {
             throw bad("milvus.client_cert_file", "needs milvus.ca_file too: the CA (PEM) that signed the Milvus "
                     + "server's certificate (mutual TLS verifies both sides)");

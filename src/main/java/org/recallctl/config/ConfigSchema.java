@@ -77,6 +77,10 @@ public final class ConfigSchema {
         list("redis.nodes", "", "mode cluster: cluster nodes host:port to start from (the rest are discovered)");
         bool("redis.tls", "false", "use TLS to every Redis server and sentinel (a rediss:// redis.url implies it)");
         path("redis.ca_file", "", "CA certificate (PEM) that signed the Redis servers' certificates; empty = the JVM's trust store");
+        path("redis.client_cert_file", "", "mutual TLS (redis-server tls-auth-clients yes/optional): the client "
+                + "certificate (PEM) recallctl presents to every Redis server and sentinel; needs redis.client_key_file");
+        path("redis.client_key_file", "", "the client certificate's private key: unencrypted PKCS#8 PEM "
+                + "(-----BEGIN PRIVATE KEY-----), readable only by the operator");
         integer("redis.failover_wait_ms", "15000", "modes sentinel and cluster: how long a command keeps retrying while a "
                 + "failover moves the master");
         integer("redis.timeout_ms", "2000", "connect and socket timeout");

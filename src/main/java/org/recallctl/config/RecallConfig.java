@@ -36,12 +36,17 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     /**
      * {@code url} is used in mode standalone; {@code sentinels} + {@code masterName} (+ the sentinels' own
      * credentials) in mode sentinel; {@code nodes} in mode cluster. {@code user}/{@code password} are the data
-     * nodes' credentials in every mode; {@code tls} is on for a rediss:// URL or {@code redis.tls}.
+     * nodes' credentials in every mode; {@code tls} is on for a rediss:// URL or {@code redis.tls};
+     * {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty.
      */
     public record Redis(String url, String user, Secret password, int timeoutMs, String keyPrefix, String currentKey,
                         String buildingKey, RedisMode mode, List<HostPort> sentinels, String masterName,
                         String sentinelUser, Secret sentinelPassword, List<HostPort> nodes, boolean tls, String caFile,
-                        int failoverWaitMs) {
+                        String clientCertFile, String clientKeyFile, int failoverWaitMs) {
+        /** A client certificate is configured: every Redis connection (and sentinel) is mutual TLS. */
+        public boolean mutualTls() {
+            return !clientCertFile.isEmpty();
+        }
     }
 
     public record Collection(String baseName, Naming naming, int partitions, Metric metric, String idField,

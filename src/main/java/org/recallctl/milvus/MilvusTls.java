@@ -13,6 +13,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
 import org.recallctl.tls.PemIdentity;
 import org.recallctl.tls.PemTrust;
+import org.recallctl.tls.TlsProbe;
 import org.recallctl.tls.TlsProblem;
 
 /**
@@ -100,23 +101,10 @@ final class MilvusTls {
         } catch (NoSuchAlgorithmException e) {
             return Optional.empty();
         }
-        int timeout = Math.max(500, cfg.connectTimeoutMs());
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            s.connect(new InetSocketAddress(host(uri), port(uri)), timeout);
-            s.setSoTimeout(timeout);
-            SSLParameters p = PemTrust.verifyingHostName();
-            p.setApplicationProtocols(new String[] {"h2"});
-            s.setSSLParameters(p);
-            s.startHandshake();
-            // TLS 1.3: a server that refuses the client certificate (or wants one) says so only after the client's
-            // side of the handshake is done, as an alert in place of the HTTP/2 preface it would send next
-            s.getInputStream().read();
-            return Optional.empty();
-        } catch (java.net.SocketTimeoutException e) {
-            return Optional.empty(); // handshake done, nothing refused: the certificates are not the problem
-        } catch (IOException e) {
-            return TlsProblem.of(e, cfg.mutualTls());
-        }
+        SSLParameters p = PemTrust.verifyingHostName();
+        p.setApplicationProtocols(new String[] {"h2"});
+        // the HTTP/2 preface follows a good handshake at once: the read returns as soon as nothing is refused
+        return TlsProbe.problem(ctx, host(uri), port(uri), Math.max(500, cfg.connectTimeoutMs()), p, cfg.mutualTls());
     }
 
     /**

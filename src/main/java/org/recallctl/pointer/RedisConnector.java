@@ -4,13 +4,17 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.recallctl.config.HostPort;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.config.Secret;
 import org.recallctl.error.ConfigException;
+import org.recallctl.tls.PemIdentity;
 import org.recallctl.tls.PemTrust;
+import org.recallctl.tls.TlsProbe;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -47,15 +51,51 @@ final class RedisConnector {
     }
 
     static UnifiedJedis open(RecallConfig.Redis r) {
-        PemTrust trust = r.tls() && !r.caFile().isEmpty() ? PemTrust.load(r.caFile(), "redis.ca_file") : null;
+        SSLContext tls = tlsContext(r);
         return switch (r.mode()) {
-            case STANDALONE -> standalone(r, trust);
-            case SENTINEL -> sentinel(r, trust);
-            case CLUSTER -> cluster(r, trust);
+            case STANDALONE -> standalone(r, tls);
+            case SENTINEL -> sentinel(r, tls);
+            case CLUSTER -> cluster(r, tls);
         };
     }
 
-    private static UnifiedJedis standalone(RecallConfig.Redis r, PemTrust trust) {
+    /**
+     * The TLS context every connection uses: trust = redis.ca_file (else the JVM's trust store), presenting
+     * redis.client_cert_file when set (mutual TLS); null = jedis's default (the JVM's trust store, no certificate).
+     */
+    private static SSLContext tlsContext(RecallConfig.Redis r) {
+        if (!r.tls()) {
+            return null;
+        }
+        PemIdentity identity = r.mutualTls() ? PemIdentity.load(r.clientCertFile(), r.clientKeyFile(),
+                "redis.client_cert_file", "redis.client_key_file") : null;
+        if (!r.caFile().isEmpty()) {
+            return PemTrust.load(r.caFile(), "redis.ca_file").sslContext(identity);
+        }
+        return identity == null ? null : identity.sslContextWithJvmTrust();
+    }
+
+    /**
+     * What the TLS handshake with the standalone server says (its certificate, or ours refused), for a connection
+     * that failed without naming a TLS problem; empty for sentinel and cluster (which node failed is not known).
+     */
+    static Optional<String> probeTls(RecallConfig.Redis r) {
+        if (!r.tls() || r.mode() != RecallConfig.RedisMode.STANDALONE) {
+            return Optional.empty();
+        }
+        SSLContext ctx = tlsContext(r);
+        try {
+            ctx = ctx != null ? ctx : SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return Optional.empty();
+        }
+        URI uri = URI.create(r.url());
+        // Redis sends nothing after a good handshake: the read waits for a refusal at most a second or two
+        return TlsProbe.problem(ctx, uri.getHost(), port(uri), Math.min(2000, Math.max(500, r.timeoutMs())),
+                PemTrust.verifyingHostName(), r.mutualTls());
+    }
+
+    private static UnifiedJedis standalone(RecallConfig.Redis r, SSLContext trust) {
         URI uri = URI.create(r.url());
         int database = 0;
         String path = uri.getPath();
@@ -76,7 +116,7 @@ final class RedisConnector {
      * {@code redis.failover_wait_ms} ({@link FailoverRetryExecutor}); pooled connections are tested before use
      * because Sentinel kills the clients of both nodes when it reconfigures them.
      */
-    private static UnifiedJedis sentinel(RecallConfig.Redis r, PemTrust trust) {
+    private static UnifiedJedis sentinel(RecallConfig.Redis r, SSLContext trust) {
         JedisClientConfig master = clientConfig(r, r.user(), r.password(), 0, trust).build();
         // sentinels speak the server's default protocol (jedis's sentinel connections do not negotiate RESP3)
         JedisClientConfig sentinel = clientConfig(r, r.sentinelUser(), r.sentinelPassword(), 0, trust)
@@ -112,7 +152,7 @@ final class RedisConnector {
      * connection a few times within two socket timeouts; the waiting for a slot whose master died to get a new
      * one is {@link FailoverClusterProvider}'s alone (jedis's own backoff is random), up to redis.failover_wait_ms.
      */
-    private static UnifiedJedis cluster(RecallConfig.Redis r, PemTrust trust) {
+    private static UnifiedJedis cluster(RecallConfig.Redis r, SSLContext trust) {
         Set<HostAndPort> nodes = hostAndPorts(r.nodes());
         JedisClientConfig config = clientConfig(r, r.user(), r.password(), 0, trust).build();
         FailoverClusterProvider provider = new FailoverClusterProvider(nodes, config, pool(), r.failoverWaitMs());
@@ -122,7 +162,7 @@ final class RedisConnector {
     }
 
     private static DefaultJedisClientConfig.Builder clientConfig(RecallConfig.Redis r, String user, Secret password,
-                                                                 int database, PemTrust trust) {
+                                                                 int database, SSLContext trust) {
         var cc = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(r.timeoutMs()).socketTimeoutMillis(r.timeoutMs()).clientName("recallctl")
                 .database(database);
@@ -136,7 +176,7 @@ final class RedisConnector {
             // host-name verification explicitly on: a certificate for another name must fail the handshake
             cc.ssl(true).sslParameters(PemTrust.verifyingHostName());
             if (trust != null) {
-                cc.sslSocketFactory(trust.sslContext().getSocketFactory());
+                cc.sslSocketFactory(trust.getSocketFactory());
             }
         }
         return cc;

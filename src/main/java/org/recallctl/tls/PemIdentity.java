@@ -24,9 +24,10 @@ import org.recallctl.error.ConfigException;
 
 /**
  * A client certificate and its private key, from the two PEM files of a mutual-TLS setting
- * ({@code milvus.client_cert_file}, {@code milvus.client_key_file}). Loaded when the client is built, so a key gRPC
- * cannot read, or a key that is not the certificate's, is a one-line config error (exit 2) instead of a
- * handshake that fails later as "no answer"; and the key managers of the handshake probe that explains a failure.
+ * ({@code milvus.client_cert_file}/{@code client_key_file}, {@code redis.client_cert_file}/{@code client_key_file}).
+ * Loaded when the client is built, so a key the driver cannot read, or a key that is not the certificate's, is a
+ * one-line config error (exit 2) instead of a handshake that fails later as "no answer"; and the key managers of
+ * the connections and of the handshake probe ({@link TlsProbe}) that explains a failure.
  *
  * <p>Why PKCS#8 only: gRPC's TLS handler (netty) reads an unencrypted PKCS#8 key ({@code BEGIN PRIVATE KEY}); the
  * older {@code BEGIN EC/RSA PRIVATE KEY} forms fail inside the SDK, so they are refused here with the openssl
@@ -68,6 +69,17 @@ public final class PemIdentity {
             return kmf.getKeyManagers();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build key managers for the client certificate", e);
+        }
+    }
+
+    /** A TLS context that presents this certificate and trusts the JVM's trust store (no CA file given). */
+    public javax.net.ssl.SSLContext sslContextWithJvmTrust() {
+        try {
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(keyManagers(), null, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context", e);
         }
     }
 

@@ -106,6 +106,36 @@ class VerifiedTlsIT {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    private Map<String, String> redisClientCertificate(String cert, String key) {
+        Map<String, String> m = redisTls("localhost", stack.get("TLS_CA_FILE"));
+        m.put("redis.client_cert_file", stack.get(cert));
+        m.put("redis.client_key_file", stack.get(key));
+        return m;
+    }
+
+    /**
+     * Mutual TLS to Redis: the stack's TLS redis-server takes client certificates optionally but verifies one it
+     * gets (tls-auth-clients optional), so the stack's own is accepted and another CA's refused. Fails when the
+     * client certificate is not presented (the refusal would not happen) or when the refusal is blamed on the
+     * server's certificate.
+     */
+    @Test
+    void redissPresentsTheClientCertificateAndOneFromAnotherCaIsRefusedNamingIt() {
+        RecallConfig ok = stack.load(TestStack.unique("tls"),
+                redisClientCertificate("TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE")).config();
+        try (RedisPointerStore store = RedisPointerStore.connect(ok)) {
+            store.ping();
+        }
+        RecallConfig other = stack.load(TestStack.unique("tls"),
+                redisClientCertificate("TLS_OTHER_CLIENT_CERT_FILE", "TLS_OTHER_CLIENT_KEY_FILE")).config();
+        assertThatThrownBy(() -> RedisPointerStore.connect(other)).isInstanceOf(DependencyException.class)
+                .hasMessageStartingWith("Redis at rediss://localhost:" + stack.get("REDIS_TLS_PORT")
+                        + ": TLS certificate problem")
+                .hasMessageContaining("rejected the client certificate")
+                .hasMessageContaining("redis.client_cert_file (" + stack.get("TLS_OTHER_CLIENT_CERT_FILE") + ")")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
     @Test
     void statusOverVerifiedTlsAndItsOneLineErrorWithTheWrongCa() {
         String name = TestStack.unique("tlsst");

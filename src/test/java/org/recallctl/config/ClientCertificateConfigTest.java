@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 import org.recallctl.error.ConfigException;
 
-/** milvus.client_cert_file / client_key_file (mutual TLS): all or nothing, and never without the CA. */
-class MilvusTlsConfigTest {
+/**
+ * The client certificates of mutual TLS: milvus.client_cert_file / client_key_file (all or nothing, and never
+ * without the CA) and redis.client_cert_file / client_key_file (a pair, over TLS).
+ */
+class ClientCertificateConfigTest {
     private static RecallConfig load(String... pairs) {
         return ConfigFromSets.load(pairs);
     }
@@ -31,5 +34,19 @@ class MilvusTlsConfigTest {
                 .hasMessageContaining("milvus.client_cert_file is not");
         assertThatThrownBy(() -> load("milvus.client_cert_file", "/c.pem", "milvus.client_key_file", "/c.key"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("needs milvus.ca_file too");
+    }
+
+    @Test
+    void redisTakesAPairOverTlsWithTheCaOptional() {
+        RecallConfig.Redis r = load("redis.url", "rediss://cache.internal:6380/0", "redis.client_cert_file", "/c.pem",
+                "redis.client_key_file", "/c.key").redis();
+        assertThat(r.mutualTls()).isTrue();
+        assertThat(load().redis().mutualTls()).isFalse();
+        assertThatThrownBy(() -> load("redis.url", "rediss://cache.internal:6380/0", "redis.client_key_file", "/c.key"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("redis.client_key_file (")
+                .hasMessageContaining("redis.client_cert_file is not");
+        assertThatThrownBy(() -> load("redis.client_cert_file", "/c.pem", "redis.client_key_file", "/c.key"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("redis.client_cert_file (")
+                .hasMessageContaining("not TLS").hasMessageContaining("rediss://");
     }
 }
