@@ -80,17 +80,8 @@ final class MilvusTls {
         }
         Optional<String> problem = handshakeProblem(cfg, uri);
         return problem.map(p -> new DependencyException("milvus", "Milvus at " + uri + ": TLS certificate problem ("
-                + what + "): " + p + "; " + hint(cfg, p), failure));
-    }
-
-    private static String hint(RecallConfig.Milvus cfg, String problem) {
-        if (problem.contains("client certificate")) {
-            return cfg.mutualTls() ? "check that milvus.client_cert_file (" + cfg.clientCertFile() + ") is signed by "
-                    + "the CA the server trusts for clients (its tls.caPemPath)"
-                    : "set milvus.client_cert_file and milvus.client_key_file to a certificate the server trusts";
-        }
-        return "check milvus.ca_file (" + (cfg.caFile().isEmpty() ? "unset: the JVM's trust store" : cfg.caFile())
-                + ") and that the URI uses a host name the certificate names";
+                + what + "): " + p + "; " + TlsProblem.hint(p, "milvus", cfg.caFile(), cfg.clientCertFile(),
+                "tls.caPemPath", "the URI"), failure));
     }
 
     static Optional<String> handshakeProblem(RecallConfig.Milvus cfg, String uri) {

@@ -28,7 +28,8 @@ final class RedisErrors {
         }
         if (tls.isPresent()) {
             return new DependencyException("redis", "Redis at " + endpoint + ": TLS certificate problem (" + what + "): "
-                    + tls.get() + "; " + tlsHint(r, tls.get()), e);
+                    + tls.get() + "; " + TlsProblem.hint(tls.get(), "redis", r.caFile(), r.clientCertFile(),
+                    "tls-ca-cert-file", addressKey(r)), e);
         }
         Optional<Throwable> refused = find(e, "WRONGPASS", "NOAUTH", "invalid password", "invalid username-password");
         if (refused.isPresent()) {
@@ -51,16 +52,6 @@ final class RedisErrors {
         String reason = NetworkCause.of(e);
         return new DependencyException("redis", "Redis unreachable at " + endpoint + " (" + what + "): "
                 + (reason != null ? reason : m) + "; is it up? check " + addressKey(r), e);
-    }
-
-    private static String tlsHint(RecallConfig.Redis r, String problem) {
-        if (problem.contains("client certificate")) {
-            return r.mutualTls() ? "check that redis.client_cert_file (" + r.clientCertFile() + ") is signed by the CA "
-                    + "the server trusts for clients (its tls-ca-cert-file)"
-                    : "set redis.client_cert_file and redis.client_key_file to a certificate the server trusts";
-        }
-        return "check redis.ca_file (" + (r.caFile().isEmpty() ? "unset: the JVM's trust store" : r.caFile())
-                + ") and that " + addressKey(r) + " uses a host name the certificate names";
     }
 
     private static String addressKey(RecallConfig.Redis r) {

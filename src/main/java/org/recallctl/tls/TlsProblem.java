@@ -43,6 +43,23 @@ public final class TlsProblem {
         return tls == null ? Optional.empty() : Optional.of("TLS handshake failed: " + clean(tls.getMessage()));
     }
 
+    /**
+     * What to check after {@code problem}, in the client's own settings: {@code PREFIX.client_cert_file} when the
+     * server wanted or refused a client certificate ({@code serverClientCa}: the server setting that names the CA
+     * it trusts for clients), else {@code PREFIX.ca_file} and the host name in {@code address}.
+     */
+    public static String hint(String problem, String prefix, String caFile, String clientCertFile,
+                              String serverClientCa, String address) {
+        if (problem.contains("client certificate")) {
+            return clientCertFile.isEmpty()
+                    ? "set " + prefix + ".client_cert_file and " + prefix + ".client_key_file to a certificate the server trusts"
+                    : "check that " + prefix + ".client_cert_file (" + clientCertFile + ") is signed by the CA the server "
+                    + "trusts for clients (its " + serverClientCa + ")";
+        }
+        return "check " + prefix + ".ca_file (" + (caFile.isEmpty() ? "unset: the JVM's trust store" : caFile)
+                + ") and that " + address + " uses a host name the certificate names";
+    }
+
     private static String describe(String m, boolean clientCertificateSent) {
         if (m.contains("PKIX path building failed") || m.contains("unable to find valid certification path")
                 || m.contains("does not chain with any of the trust anchors")) {

@@ -31,4 +31,17 @@ class TlsProblemTest {
     void notATlsFailureIsEmpty() {
         assertThat(TlsProblem.of(new IOException("Connection refused"))).isEmpty();
     }
+
+    @Test
+    void theHintNamesTheClientsOwnSettingForTheProblem() {
+        assertThat(TlsProblem.hint("the server requires a client certificate (...)", "redis", "", "", "tls-ca-cert-file",
+                "redis.url")).isEqualTo("set redis.client_cert_file and redis.client_key_file to a certificate the "
+                + "server trusts");
+        assertThat(TlsProblem.hint("the server rejected the client certificate (...)", "milvus", "/ca.pem", "/c.pem",
+                "tls.caPemPath", "the URI")).isEqualTo("check that milvus.client_cert_file (/c.pem) is signed by the CA "
+                + "the server trusts for clients (its tls.caPemPath)");
+        assertThat(TlsProblem.hint("the server's certificate is not signed by a trusted CA (...)", "redis", "", "",
+                "tls-ca-cert-file", "redis.url")).isEqualTo("check redis.ca_file (unset: the JVM's trust store) and "
+                + "that redis.url uses a host name the certificate names");
+    }
 }
