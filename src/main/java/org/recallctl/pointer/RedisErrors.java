@@ -22,14 +22,8 @@ final class RedisErrors {
         }
         String m = message(e);
         Optional<String> tls = TlsProblem.of(e, r.mutualTls());
-        if (tls.isEmpty() && r.mutualTls()) {
-            // a refused client certificate reaches jedis as "broken pipe" (it writes before it reads the alert)
-            tls = RedisConnector.probeTls(r);
-        }
         if (tls.isPresent()) {
-            return new DependencyException("redis", "Redis at " + endpoint + ": TLS certificate problem (" + what + "): "
-                    + tls.get() + "; " + TlsProblem.hint(tls.get(), "redis", r.caFile(), r.clientCertFile(),
-                    "tls-ca-cert-file", addressKey(r)), e);
+            return tlsProblem(tls.get(), endpoint, what, r, e);
         }
         Optional<Throwable> refused = find(e, "WRONGPASS", "NOAUTH", "invalid password", "invalid username-password");
         if (refused.isPresent()) {
@@ -48,10 +42,24 @@ final class RedisErrors {
                     + "): no sentinel answered" + (e.getSuppressed().length > 0 ? " (" + message(e.getSuppressed()[0]) + ")"
                     : "") + "; check redis.sentinels", e);
         }
+        if (r.mutualTls()) {
+            // a refused client certificate reaches jedis as "broken pipe" (it writes before it reads the alert)
+            Optional<String> handshake = RedisConnector.probeTls(r);
+            if (handshake.isPresent()) {
+                return tlsProblem(handshake.get(), endpoint, what, r, e);
+            }
+        }
         // jedis says "Failed to connect to 127.0.0.1:9." and keeps why (often as a suppressed exception)
         String reason = NetworkCause.of(e);
         return new DependencyException("redis", "Redis unreachable at " + endpoint + " (" + what + "): "
                 + (reason != null ? reason : m) + "; is it up? check " + addressKey(r), e);
+    }
+
+    private static DependencyException tlsProblem(String problem, String endpoint, String what, RecallConfig.Redis r,
+                                                  RuntimeException e) {
+        return new DependencyException("redis", "Redis at " + endpoint + ": TLS certificate problem (" + what + "): "
+                + problem + "; " + TlsProblem.hint(problem, "redis", r.caFile(), r.clientCertFile(), "tls-ca-cert-file",
+                addressKey(r)), e);
     }
 
     private static String addressKey(RecallConfig.Redis r) {
