@@ -1,7 +1,6 @@
 package org.recallctl.tls;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
@@ -45,7 +43,7 @@ public final class PemIdentity {
 
     /** {@code certSetting}/{@code keySetting} name the settings in errors. */
     public static PemIdentity load(String certPem, String keyPem, String certSetting, String keySetting) {
-        List<? extends Certificate> chain = certificates(Path.of(certPem), certSetting);
+        List<Certificate> chain = PemCertificates.read(Path.of(certPem), certSetting, "");
         PrivateKey key = privateKey(Path.of(keyPem), keySetting, chain.get(0).getPublicKey().getAlgorithm());
         if (!matches(key, chain.get(0).getPublicKey())) {
             throw new ConfigException(keySetting + ": " + keyPem + " is not the private key of the certificate in "
@@ -80,22 +78,6 @@ public final class PemIdentity {
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context", e);
-        }
-    }
-
-    private static List<? extends Certificate> certificates(Path file, String setting) {
-        try (InputStream in = Files.newInputStream(file)) {
-            List<? extends Certificate> certs = List.copyOf(
-                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in));
-            if (certs.isEmpty() || !(certs.get(0) instanceof X509Certificate)) {
-                throw new ConfigException(setting + ": " + file + " holds no certificate (expected PEM, "
-                        + "-----BEGIN CERTIFICATE-----)");
-            }
-            return certs;
-        } catch (IOException e) {
-            throw new ConfigException(setting + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException(setting + ": " + file + " is not a PEM certificate file (" + e.getMessage() + ")");
         }
     }
 

@@ -1,7 +1,6 @@
 package org.recallctl.tls;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +8,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
-import org.recallctl.error.ConfigException;
 
 /**
  * Trust exactly the CA certificates of one PEM file (the {@code *.ca_file} settings), for the clients that want
@@ -34,17 +31,7 @@ public final class PemTrust {
     /** Reads every certificate in {@code pem}; {@code key} names the setting in errors (exit 2). */
     public static PemTrust load(String pem, String key) {
         Path file = Path.of(pem);
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(file)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException e) {
-            throw new ConfigException(key + ": cannot read CA file " + file + " (" + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException(key + ": " + file + " is not a PEM certificate file (" + e.getMessage() + ")");
-        }
-        if (certs.isEmpty()) {
-            throw new ConfigException(key + ": " + file + " holds no certificate (expected PEM, -----BEGIN CERTIFICATE-----)");
-        }
+        List<Certificate> certs = PemCertificates.read(file, key, "CA file ");
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
