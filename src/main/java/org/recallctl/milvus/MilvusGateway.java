@@ -27,7 +27,6 @@ import io.milvus.v2.service.utility.request.AlterAliasReq;
 import io.milvus.v2.service.utility.request.CreateAliasReq;
 import io.milvus.v2.service.utility.request.DescribeAliasReq;
 import io.milvus.v2.service.utility.request.DropAliasReq;
-import io.milvus.v2.service.utility.request.FlushReq;
 import io.milvus.v2.service.utility.request.ListAliasesReq;
 import io.milvus.v2.service.vector.request.QueryReq;
 import io.milvus.v2.service.vector.request.SearchReq;
@@ -459,7 +458,7 @@ public final class MilvusGateway implements AutoCloseable {
 
     /**
      * Inserts one columnar batch ({@link InsertColumns}) into a partition: the build's write path. Same deadline
-     * as every RPC; retried only while the server is unreachable (see {@link InsertChannel}).
+     * as every RPC; retried only while the server is unreachable (see {@link WriteChannel}).
      */
     public void insert(String collection, String partition, InsertColumns columns) {
         run("insert " + columns.rows() + " rows into " + collection + "/" + partition,
@@ -503,7 +502,19 @@ public final class MilvusGateway implements AutoCloseable {
 
     /** The state of one import task. */
     public ImportProgress importState(long task) {
-        var r = call("get the state of import task " + task, () -> writeChannel().importState(task));
+        return progressOf(task, call("get the state of import task " + task, () -> writeChannel().importState(task)));
+    }
+
+    /**
+     * Every import task the server keeps for {@code collection}, including ones nobody recorded: a run killed
+     * between sending its Import and writing the answer down leaves a job only the server knows about.
+     */
+    public List<ImportProgress> importsOf(String collection) {
+        return call("list the import tasks of " + collection, () -> writeChannel().importsOf(collection)).stream()
+                .map(r -> progressOf(r.getId(), r)).toList();
+    }
+
+    private static ImportProgress progressOf(long task, io.milvus.grpc.GetImportStateResponse r) {
         String reason = "";
         int percent = 0;
         for (var kv : r.getInfosList()) {
@@ -556,9 +567,9 @@ public final class MilvusGateway implements AutoCloseable {
                 UpsertReq.builder().collectionName(collection).partitionName(partition).data(rows).build()));
     }
 
+    /** Flushes and waits for the segments to persist, at most {@code timeoutMs}; see {@link WriteChannel#flush}. */
     public void flush(String collection, long timeoutMs) {
-        run("flush " + collection, () -> client.flush(FlushReq.builder().collectionNames(List.of(collection))
-                .waitFlushedTimeoutMs(timeoutMs).build()));
+        run("flush " + collection, () -> writeChannel().flush(collection, timeoutMs));
     }
 
     /**

@@ -2,7 +2,9 @@ package org.recallctl.milvus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -11,6 +13,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
 import org.recallctl.testing.CollectionFixture;
 import org.recallctl.testing.ServerProcess;
+import org.recallctl.testing.TcpProxy;
 import org.recallctl.testing.TestStack;
 
 @Tag("integration")
@@ -66,6 +69,48 @@ class MilvusGatewayIT {
             assertThat(hits.get(0)).allMatch(h -> Partitions.indexOf(h.id(), 4) == Partitions.indexOf(probe, 4));
             assertThat(hits.get(0).get(0).fields()).containsKey("category");
             milvus.dropCollection(collection);
+        }
+    }
+
+    /**
+     * An engine that dies after accepting a flush (the CI run where the full engine died mid-phase): the flush
+     * fails in bounded time as "Milvus unreachable (flush ...)" instead of waiting out milvus.index_timeout_s.
+     * The SDK's own flush wait did that: its polls wait for the server to come back, up to the whole timeout.
+     * The death is a TcpProxy cut (the engine cannot be killed here without failing the phase's other tests):
+     * the Flush reply gets through, 50 ms later every connection drops and new ones are refused.
+     */
+    @Test
+    @Tag("full-engine")
+    void anEngineThatDiesDuringTheFlushWaitFailsTheFlushInBoundedTime() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(stack.isFullEngine(),
+                "milvus-lite reports every flush done at the first poll: no wait to die in");
+        String name = TestStack.unique("gwflush");
+        String collection = name + "_a";
+        RecallConfig direct = stack.config(name);
+        CollectionFixture.seedSource(direct, 2000, 3);
+        try (TcpProxy proxy = new TcpProxy(stack.milvusPort(), Long.MAX_VALUE)) {
+            RecallConfig cfg = stack.load(name, Map.of("milvus.write_uri", "http://127.0.0.1:" + proxy.port(),
+                    "milvus.rpc_deadline_ms", "2000", "milvus.max_retries", "1", "milvus.max_retry_ms", "2000")).config();
+            try (MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
+                milvus.createCollection(CollectionSpec.from(collection, cfg));
+                milvus.flush(collection, 60_000); // opens the write channel, so the next reply is the Flush's own
+                CollectionFixture.insertSource(cfg, milvus, collection);
+                proxy.cutOnServerReply(50);
+                long t0 = System.nanoTime();
+                assertTimeoutPreemptively(Duration.ofSeconds(40), () -> assertThatThrownBy(
+                        () -> milvus.flush(collection, 60_000))
+                        .isInstanceOf(DependencyException.class)
+                        .hasMessageContaining("Milvus unreachable at http://127.0.0.1:" + proxy.port())
+                        .hasMessageContaining("(flush " + collection + ")"));
+                assertThat(proxy.wasCut()).isTrue();
+                assertThat((System.nanoTime() - t0) / 1e9).as("seconds to the error").isLessThan(20);
+            }
+        } finally {
+            try (MilvusGateway milvus = MilvusGateway.forWrites(direct.milvus())) {
+                if (milvus.hasCollection(collection)) {
+                    milvus.dropCollection(collection);
+                }
+            }
         }
     }
 

@@ -87,40 +87,51 @@ public final class CollectionFixture {
                                Map<String, String> indexParams) {
         seedSource(cfg, items, 7);
         Seeded seeded = readSource(cfg);
-        int p = cfg.collection().partitions();
         try (MilvusGateway milvus = MilvusGateway.forWrites(cfg.milvus())) {
             if (milvus.hasCollection(collection)) {
                 milvus.dropCollection(collection);
             }
             milvus.createCollection(CollectionSpec.from(collection, cfg));
-            List<List<JsonObject>> batches = new ArrayList<>();
-            for (int i = 0; i < p; i++) {
-                batches.add(new ArrayList<>());
-            }
-            seeded.vectors().forEach((id, v) -> {
-                JsonObject row = new JsonObject();
-                row.addProperty(cfg.collection().idField(), id);
-                JsonArray arr = new JsonArray(v.length);
-                for (float f : v) {
-                    arr.add(f);
-                }
-                row.add(cfg.collection().vectorField(), arr);
-                row.addProperty("category", seeded.categories().get(id));
-                // the source's own values: the recall gate's spot-check compares every field with the source
-                row.addProperty("brand", seeded.brands().get(id));
-                batches.get(Partitions.indexOf(id, p)).add(row);
-            });
-            for (int i = 0; i < p; i++) {
-                List<JsonObject> rows = batches.get(i);
-                for (int from = 0; from < rows.size(); from += 1000) {
-                    milvus.insert(collection, Partitions.name(i), rows.subList(from, Math.min(rows.size(), from + 1000)));
-                }
-            }
+            insertRows(cfg, milvus, collection, seeded);
             milvus.flush(collection, 60_000);
             milvus.createIndex(collection, cfg.collection().vectorField(), indexType, cfg.collection().metric().name(),
                     indexParams, 300_000, info -> { });
             milvus.load(collection, 300_000, info -> { });
         }
         return seeded;
+    }
+
+    /** Inserts the source's rows (as {@link #seedSource} left them) into an existing collection, unflushed. */
+    public static Seeded insertSource(RecallConfig cfg, MilvusGateway milvus, String collection) {
+        Seeded seeded = readSource(cfg);
+        insertRows(cfg, milvus, collection, seeded);
+        return seeded;
+    }
+
+    private static void insertRows(RecallConfig cfg, MilvusGateway milvus, String collection, Seeded seeded) {
+        int p = cfg.collection().partitions();
+        List<List<JsonObject>> batches = new ArrayList<>();
+        for (int i = 0; i < p; i++) {
+            batches.add(new ArrayList<>());
+        }
+        seeded.vectors().forEach((id, v) -> {
+            JsonObject row = new JsonObject();
+            row.addProperty(cfg.collection().idField(), id);
+            JsonArray arr = new JsonArray(v.length);
+            for (float f : v) {
+                arr.add(f);
+            }
+            row.add(cfg.collection().vectorField(), arr);
+            row.addProperty("category", seeded.categories().get(id));
+            // the source's own values: the recall gate's spot-check compares every field with the source
+            row.addProperty("brand", seeded.brands().get(id));
+            batches.get(Partitions.indexOf(id, p)).add(row);
+        });
+        for (int i = 0; i < p; i++) {
+            List<JsonObject> rows = batches.get(i);
+            for (int from = 0; from < rows.size(); from += 1000) {
+                milvus.insert(collection, Partitions.name(i), rows.subList(from, Math.min(rows.size(), from + 1000)));
+            }
+        }
     }
 }

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A loopback TCP forwarder in front of a real server, for a fault the server cannot produce on demand: after
  * {@code hangAfterBytes} bytes from the clients it stops forwarding in both directions but keeps every socket
  * open, so the server looks hung (requests wait until their deadline) rather than gone. Not a fake: every byte
- * before that is the real server's.
+ * before that is the real server's. {@link #cutOnServerReply} instead makes it look gone, as a server process that
+ * died: every connection dropped, new ones refused.
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -25,7 +26,12 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicLong upstreamBytes = new AtomicLong();
     private final CountDownLatch released = new CountDownLatch(1);
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicLong serverBytes = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean cutArmed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long cutAfterServerBytes = Long.MAX_VALUE;
+    private volatile long cutDelayMs;
     private volatile boolean hung;
+    private volatile boolean cut;
 
     public TcpProxy(int upstreamPort, long hangAfterBytes) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -43,6 +49,38 @@ public final class TcpProxy implements AutoCloseable {
     /** Whether the proxy has stopped forwarding. */
     public boolean hung() {
         return hung;
+    }
+
+    /**
+     * Arms a cut: when the server next sends anything (the reply to the request the caller is about to make),
+     * that reply is delivered, and {@code delayMs} later every connection is dropped and the port refuses new ones.
+     */
+    public void cutOnServerReply(long delayMs) {
+        cutDelayMs = delayMs;
+        cutAfterServerBytes = serverBytes.get();
+        cutArmed.set(true);
+    }
+
+    /** Whether the armed cut has happened. */
+    public boolean wasCut() {
+        return cut;
+    }
+
+    private void cutLater() {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(cutDelayMs);
+                cut = true;
+                listener.close();
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            } catch (IOException | InterruptedException e) {
+                // closing is all it does
+            }
+        }, "tcp-proxy-cut");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void accept() {
@@ -78,6 +116,9 @@ public final class TcpProxy implements AutoCloseable {
                     }
                     out.write(buf, 0, n);
                     out.flush();
+                    if (!upstream && serverBytes.addAndGet(n) > cutAfterServerBytes && cutArmed.compareAndSet(true, false)) {
+                        cutLater();
+                    }
                 }
             } catch (IOException | InterruptedException e) {
                 // closed
