@@ -12,4 +12,9 @@ public record ImportProgress(long task, String state, long rows, int percent, St
     public boolean failed() {
         return state.startsWith("Failed");
     }
+
+    /** The server will not touch this task's partition any more. */
+    public boolean finished() {
+        return completed() || failed();
+    }
 }

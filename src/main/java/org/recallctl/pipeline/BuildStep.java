@@ -258,30 +258,72 @@ public final class BuildStep {
     }
 
     /**
-     * A resumed import build: which partitions must be imported again. A partition whose import completed is kept;
-     * one whose job the killed run had started is waited for (the server goes on importing without us) and kept when
-     * it completed with its files' rows; any other partition is emptied (dropped and created) and imported again.
+     * A resumed import build: which partitions must be imported again. First every import job the server holds for
+     * {@code target} is waited for: the ones the killed run recorded, and any it started without recording (killed
+     * between its Import request and the checkpoint write), which would otherwise land beside the re-import and
+     * duplicate the partition. Then a partition whose recorded job completed with its files' rows is kept; every
+     * other partition is emptied (dropped and created, whatever a count says now) and imported again.
      */
     private java.util.Set<Integer> settleImports(String target, BuildCheckpoint.Imported imp, List<String> notes) {
+        awaitServerImports(target, cfg.build().imports().timeoutS() * 1000L);
         java.util.Set<Integer> redo = new java.util.TreeSet<>();
-        long timeoutMs = cfg.build().imports().timeoutS() * 1000L;
         for (int p = 0; p < cfg.collection().partitions(); p++) {
             long rows = p < imp.written().length ? imp.written()[p] : 0;
             BuildCheckpoint.Imported.Job job = imp.jobs().get(p);
-            boolean done = rows == 0 || (job != null && job.done());
-            if (!done && job != null && !job.tasks().isEmpty()) {
-                done = awaitJob(target, p, job, timeoutMs);
-            }
+            boolean done = rows == 0 || (job != null && (job.done() || imported(job)));
             if (done) {
                 continue;
             }
             redo.add(p);
-            if (milvus.partitionRowCount(target, Partitions.name(p)) > 0) {
-                milvus.recreatePartition(target, Partitions.name(p));
-            }
+            milvus.recreatePartition(target, Partitions.name(p));
         }
         notes.add("partitions imported again: " + (redo.isEmpty() ? "none" : redo.stream().map(Partitions::name).toList()));
         return redo;
+    }
+
+    /** A recorded job of the killed run, all its tasks finished: true when it completed with its files' rows. */
+    private boolean imported(BuildCheckpoint.Imported.Job job) {
+        if (job.tasks().isEmpty()) {
+            return false;
+        }
+        long rows = 0;
+        for (long task : job.tasks()) {
+            org.recallctl.milvus.ImportProgress s = milvus.importState(task);
+            if (!s.completed()) {
+                return false;
+            }
+            rows += s.rows();
+        }
+        return rows == job.rows();
+    }
+
+    /** Waits until no import task of {@code target} is still running on the server (the server goes on without us). */
+    private void awaitServerImports(String target, long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        boolean told = false;
+        while (true) {
+            List<Long> running = milvus.importsOf(target).stream().filter(s -> !s.finished())
+                    .map(org.recallctl.milvus.ImportProgress::task).toList();
+            if (running.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new org.recallctl.error.DependencyException("milvus", "the interrupted build's import tasks "
+                        + running + " into " + target + " are still running after " + timeoutMs / 1000
+                        + " s; resume again later or raise build.import.timeout_s");
+            }
+            if (!told) {
+                told = true;
+                warn.accept("the interrupted build left import tasks " + running + " running into " + target
+                        + "; waiting for them before importing again");
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new org.recallctl.error.RecallctlException(130, "interrupted while waiting for an import", e);
+            }
+        }
     }
 
     /**
@@ -297,37 +339,6 @@ public final class BuildStep {
             milvus.createIndex(target, cfg.collection().vectorField(), cfg.index().type(),
                     cfg.collection().metric().name(), cfg.index().params(), cfg.milvus().indexTimeoutS() * 1000L,
                     listener::index);
-        }
-    }
-
-    /** Waits for the killed run's import job of partition {@code p}; true when it completed with its rows. */
-    private boolean awaitJob(String target, int p, BuildCheckpoint.Imported.Job job, long timeoutMs) {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        while (true) {
-            long rows = 0;
-            boolean all = true;
-            for (long task : job.tasks()) {
-                org.recallctl.milvus.ImportProgress s = milvus.importState(task);
-                if (s.failed()) {
-                    return false;
-                }
-                all &= s.completed();
-                rows += s.rows();
-            }
-            if (all) {
-                return rows == job.rows();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new org.recallctl.error.DependencyException("milvus", "the interrupted build's import into "
-                        + target + "/" + Partitions.name(p) + " is still running after " + timeoutMs / 1000
-                        + " s; resume again later or raise build.import.timeout_s");
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new org.recallctl.error.RecallctlException(130, "interrupted while waiting for an import", e);
-            }
         }
     }
 
