@@ -156,7 +156,7 @@ public final class BuildStep {
             milvus.createCollection(spec);
         } else if (storage != null) {
             listener.phase("resume");
-            redo = settleImports(target, imported.get(), tails); // the index stays: it is declared before imports
+            redo = new ImportResume(milvus, cfg, warn).settle(target, imported.get(), tails); // the index stays: it is declared before imports
         } else {
             listener.phase("resume");
             String idField = cfg.collection().idField();
@@ -255,75 +255,6 @@ public final class BuildStep {
         return new BuildResult(target, stats.read.get(), stats.written.total(), ledger.total(), ledger.byReason(),
                 ledger.sample(), ledger.byPartition().toMap(), stats.written.toMap(), total, all, index,
                 stats.readByPartition.toMap(), resume);
-    }
-
-    /**
-     * A resumed import build: which partitions must be imported again. First every import job the server holds for
-     * {@code target} is waited for: the ones the killed run recorded, and any it started without recording (killed
-     * between its Import request and the checkpoint write), which would otherwise land beside the re-import and
-     * duplicate the partition. Then a partition whose recorded job completed with its files' rows is kept; every
-     * other partition is emptied (dropped and created, whatever a count says now) and imported again.
-     */
-    private java.util.Set<Integer> settleImports(String target, BuildCheckpoint.Imported imp, List<String> notes) {
-        awaitServerImports(target, cfg.build().imports().timeoutS() * 1000L);
-        java.util.Set<Integer> redo = new java.util.TreeSet<>();
-        for (int p = 0; p < cfg.collection().partitions(); p++) {
-            long rows = p < imp.written().length ? imp.written()[p] : 0;
-            BuildCheckpoint.Imported.Job job = imp.jobs().get(p);
-            boolean done = rows == 0 || (job != null && (job.done() || imported(job)));
-            if (done) {
-                continue;
-            }
-            redo.add(p);
-            milvus.recreatePartition(target, Partitions.name(p));
-        }
-        notes.add("partitions imported again: " + (redo.isEmpty() ? "none" : redo.stream().map(Partitions::name).toList()));
-        return redo;
-    }
-
-    /** A recorded job of the killed run, all its tasks finished: true when it completed with its files' rows. */
-    private boolean imported(BuildCheckpoint.Imported.Job job) {
-        if (job.tasks().isEmpty()) {
-            return false;
-        }
-        long rows = 0;
-        for (long task : job.tasks()) {
-            org.recallctl.milvus.ImportProgress s = milvus.importState(task);
-            if (!s.completed()) {
-                return false;
-            }
-            rows += s.rows();
-        }
-        return rows == job.rows();
-    }
-
-    /** Waits until no import task of {@code target} is still running on the server (the server goes on without us). */
-    private void awaitServerImports(String target, long timeoutMs) {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        boolean told = false;
-        while (true) {
-            List<Long> running = milvus.importsOf(target).stream().filter(s -> !s.finished())
-                    .map(org.recallctl.milvus.ImportProgress::task).toList();
-            if (running.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new org.recallctl.error.DependencyException("milvus", "the interrupted build's import tasks "
-                        + running + " into " + target + " are still running after " + timeoutMs / 1000
-                        + " s; resume again later or raise build.import.timeout_s");
-            }
-            if (!told) {
-                told = true;
-                warn.accept("the interrupted build left import tasks " + running + " running into " + target
-                        + "; waiting for them before importing again");
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new org.recallctl.error.RecallctlException(130, "interrupted while waiting for an import", e);
-            }
-        }
     }
 
     /**
