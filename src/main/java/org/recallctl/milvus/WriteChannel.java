@@ -26,9 +26,10 @@ import org.recallctl.error.DependencyException;
 import org.recallctl.error.RecallctlException;
 
 /**
- * The build's write RPCs, columnar inserts, flush and bulk import, over the SDK's generated blocking stub ({@link InsertColumns}), on a channel of the SDK's
- * own making ({@link ClientUtils#getChannel}: same TLS, token and database header), as AsyncSearchChannel does
- * for searches; the answer's status is checked by the SDK's own rule ({@link RpcUtils#handleResponse}).
+ * The build's write RPCs (columnar inserts from {@link InsertColumns}, flush, bulk import) over the SDK's
+ * generated blocking stub, on a channel of the SDK's own making ({@link ClientUtils#getChannel}: same TLS, token
+ * and database header), as AsyncSearchChannel does for searches; the answer's status is checked by the SDK's own
+ * rule ({@link RpcUtils#handleResponse}).
  *
  * <p>Each attempt has the configured RPC deadline. Only a server that is not reachable (UNAVAILABLE: the
  * request did not get through) is retried, within milvus.max_retries and milvus.max_retry_ms; anything else
