@@ -113,7 +113,7 @@ public class CheckCommand implements Callable<Integer> {
         run.reader().requireCollection(target, collection != null ? "--collection" : "the serving pointer (key1)");
         Optional<String> against = serving;
         run.step("gate", step -> {
-            GateStep.Result g = new GateStep(cfg, run.source(2), run.reader(), run.log()).evaluate(target, against);
+            GateStep.Result g = new GateStep(cfg, run.source(2), run.reader(), run::milvus, run.log()).evaluate(target, against);
             GateStep.record(run.report(), step, g);
             printGate(g);
             GateStep.refuseUnless(g);

@@ -51,7 +51,8 @@ final class ConfigBinder {
         String writeUri = nonEmpty("milvus.write_uri");
         String readUri = str("milvus.read_uri").isBlank() ? writeUri : str("milvus.read_uri");
         var milvus = new RecallConfig.Milvus(uri("milvus.write_uri", writeUri), uri("milvus.read_uri", readUri),
-                secret("milvus.token", "milvus.token_file"), str("milvus.database"), bool("milvus.tls"),
+                secret("milvus.token", "milvus.token_file"), secret("milvus.read_token", "milvus.read_token_file"),
+                str("milvus.database"), bool("milvus.tls"),
                 path("milvus.ca_file"), path("milvus.client_cert_file"), path("milvus.client_key_file"),
                 intIn("milvus.connect_timeout_ms", 1, 600_000),
                 intIn("milvus.rpc_deadline_ms", 1, 3_600_000), intIn("milvus.max_retries", 0, 100),

@@ -44,6 +44,9 @@ public final class ConfigSchema {
         str("milvus.read_uri", "", "Milvus endpoint for searches; empty = milvus.write_uri");
         secret("milvus.token", "", "Milvus token (user:password or API key): prefer RECALLCTL_MILVUS_TOKEN");
         path("milvus.token_file", "", "file holding the Milvus token");
+        secret("milvus.read_token", "", "token for the read endpoint only (search, bench, warm-up and probe queries),"
+                + " e.g. a user with the read role; empty = milvus.token: prefer RECALLCTL_MILVUS_READ_TOKEN");
+        path("milvus.read_token_file", "", "file holding the read endpoint's token");
         str("milvus.database", "", "Milvus database; empty = the server default");
         bool("milvus.tls", "false", "use TLS (an https URI or milvus.ca_file implies it); the server's certificate "
                 + "must name the URI's host");

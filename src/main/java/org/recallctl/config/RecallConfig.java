@@ -24,9 +24,15 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     }
 
     /** {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty (with a caFile). */
-    public record Milvus(String writeUri, String readUri, Secret token, String database, boolean tls, String caFile,
-                         String clientCertFile, String clientKeyFile, int connectTimeoutMs, int rpcDeadlineMs,
-                         int maxRetries, int maxRetryMs, int indexTimeoutS, int loadTimeoutS) {
+    /** {@code readToken}: the read endpoint's own token (a search-only user), unset = {@code token} there too. */
+    public record Milvus(String writeUri, String readUri, Secret token, Secret readToken, String database, boolean tls,
+                         String caFile, String clientCertFile, String clientKeyFile, int connectTimeoutMs,
+                         int rpcDeadlineMs, int maxRetries, int maxRetryMs, int indexTimeoutS, int loadTimeoutS) {
+        /** The token reads send: milvus.read_token when set, else milvus.token. */
+        public Secret tokenForReads() {
+            return readToken.isSet() ? readToken : token;
+        }
+
         /** A client certificate is configured: the connection is mutual TLS. */
         public boolean mutualTls() {
             return !clientCertFile.isEmpty();

@@ -39,6 +39,7 @@ public final class SecretSlots {
             new Slot("source.password", "source.password_file", Kind.VALUE, c -> c.source().password().reveal()),
             new Slot("source.jdbc_url", null, Kind.URL_CREDENTIALS, c -> c.source().jdbcUrl()),
             new Slot("milvus.token", "milvus.token_file", Kind.VALUE, c -> c.milvus().token().reveal()),
+            new Slot("milvus.read_token", "milvus.read_token_file", Kind.VALUE, c -> c.milvus().readToken().reveal()),
             new Slot("redis.password", "redis.password_file", Kind.VALUE, c -> c.redis().password().reveal()),
             new Slot("redis.url", null, Kind.URL_CREDENTIALS, c -> c.redis().url()),
             new Slot("redis.sentinel_password", "redis.sentinel_password_file", Kind.VALUE,

@@ -30,15 +30,13 @@ final class MilvusErrors {
     private MilvusErrors() {
     }
 
-    static RecallctlException translate(Throwable t, String uri, String what) {
-        return translate(t, uri, what, 0);
-    }
-
     /**
-     * @param deadlineMs the deadline the call had (connect timeout, RPC or search deadline), for "no answer
-     *                   within N s"; 0 when unknown (then the time gRPC reports is used)
+     * @param deadlineMs     the deadline the call had (connect timeout, RPC or search deadline), for "no answer
+     *                       within N s"; 0 when unknown (then the time gRPC reports is used)
+     * @param tokenSettings  where the token this connection sent comes from, for a refused token (e.g.
+     *                       "milvus.token / RECALLCTL_MILVUS_TOKEN / milvus.token_file")
      */
-    static RecallctlException translate(Throwable t, String uri, String what, long deadlineMs) {
+    static RecallctlException translate(Throwable t, String uri, String what, long deadlineMs, String tokenSettings) {
         if (t instanceof RecallctlException re) {
             return re;
         }
@@ -50,8 +48,7 @@ final class MilvusErrors {
         String all = chainText(t);
         if (isUnauthenticated(all)) {
             return new DependencyException("milvus", "Milvus refused the token at " + uri + " (" + what + "): "
-                    + serverReason(all, "UNAUTHENTICATED") + "; check milvus.token / RECALLCTL_MILVUS_TOKEN / "
-                    + "milvus.token_file (user:password)", t);
+                    + serverReason(all, "UNAUTHENTICATED") + "; check " + tokenSettings + " (user:password)", t);
         }
         Matcher denied = PRIVILEGE.matcher(all);
         if (denied.find()) {

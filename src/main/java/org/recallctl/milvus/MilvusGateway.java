@@ -46,6 +46,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.config.ScalarField;
+import org.recallctl.config.Secret;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.RecallctlException;
 
@@ -61,42 +62,52 @@ public final class MilvusGateway implements AutoCloseable {
     private static final long POLL_MS = 500;
     /** Polls (of POLL_MS) a Finished index must keep its indexed-row count to count as done though rows remain. */
     private static final int INDEX_SETTLED_POLLS = 10;
+    private static final String WRITE_TOKEN_SETTINGS = "milvus.token / RECALLCTL_MILVUS_TOKEN / milvus.token_file";
+    private static final String READ_TOKEN_SETTINGS =
+            "milvus.read_token / RECALLCTL_MILVUS_READ_TOKEN / milvus.read_token_file";
     private final MilvusClientV2 client;
     private final ConnectConfig connectConfig;
     private final String uri;
     private final int maxRetries;
     private final long maxRetryMs;
+    private final String tokenSettings; // where the token this connection sends is configured, for a refusal
     private AsyncSearchChannel asyncSearch; // opened by the first searchAsync; guarded by this
     private WriteChannel writes; // opened by the first columnar insert or import; guarded by this
 
     private MilvusGateway(MilvusClientV2 client, ConnectConfig connectConfig, String uri, int maxRetries,
-                          long maxRetryMs) {
+                          long maxRetryMs, String tokenSettings) {
         this.client = client;
         this.connectConfig = connectConfig;
         this.uri = uri;
         this.maxRetries = maxRetries;
         this.maxRetryMs = maxRetryMs;
+        this.tokenSettings = tokenSettings;
     }
 
-    /** Connects to the write endpoint, with the configured per-RPC deadline. */
+    /** Connects to the write endpoint, with the configured per-RPC deadline and milvus.token. */
     public static MilvusGateway forWrites(RecallConfig.Milvus cfg) {
-        return connect(cfg, cfg.writeUri(), cfg.rpcDeadlineMs());
+        return connect(cfg, cfg.writeUri(), cfg.rpcDeadlineMs(), cfg.token(), WRITE_TOKEN_SETTINGS);
     }
 
-    /** Connects to the read endpoint; {@code deadlineMs} is the per-search deadline. */
+    /**
+     * Connects to the read endpoint; {@code deadlineMs} is the per-search deadline. Sends milvus.read_token when
+     * set (a search-only user beside a writer), else milvus.token.
+     */
     public static MilvusGateway forReads(RecallConfig.Milvus cfg, int deadlineMs) {
-        return connect(cfg, cfg.readUri(), deadlineMs);
+        return connect(cfg, cfg.readUri(), deadlineMs, cfg.tokenForReads(),
+                cfg.readToken().isSet() ? READ_TOKEN_SETTINGS : WRITE_TOKEN_SETTINGS);
     }
 
-    public static MilvusGateway connect(RecallConfig.Milvus cfg, String uri, long deadlineMs) {
+    private static MilvusGateway connect(RecallConfig.Milvus cfg, String uri, long deadlineMs,
+                                         Secret token, String tokenSettings) {
         ConnectConfig.ConnectConfigBuilder b = ConnectConfig.builder()
                 .uri(uri)
                 .connectTimeoutMs(cfg.connectTimeoutMs())
                 .rpcDeadlineMs(deadlineMs)
                 .keepAliveTimeMs(10_000)
                 .keepAliveTimeoutMs(5_000);
-        if (cfg.token().isSet()) {
-            b.token(cfg.token().reveal());
+        if (token.isSet()) {
+            b.token(token.reveal());
         }
         if (!cfg.database().isEmpty()) {
             b.dbName(cfg.database());
@@ -112,7 +123,7 @@ public final class MilvusGateway implements AutoCloseable {
                     throw tls;
                 });
             }
-            throw MilvusErrors.translate(e, uri, "connect", cfg.connectTimeoutMs());
+            throw MilvusErrors.translate(e, uri, "connect", cfg.connectTimeoutMs(), tokenSettings);
         }
         client.retryConfig(RetryConfig.builder()
                 .maxRetryTimes(Math.max(1, cfg.maxRetries() + 1))
@@ -120,7 +131,8 @@ public final class MilvusGateway implements AutoCloseable {
                 .initialBackOffMs(100)
                 .maxBackOffMs(2_000)
                 .build());
-        return new MilvusGateway(client, connectConfig, uri, Math.max(0, cfg.maxRetries()), Math.max(1, cfg.maxRetryMs()));
+        return new MilvusGateway(client, connectConfig, uri, Math.max(0, cfg.maxRetries()), Math.max(1, cfg.maxRetryMs()),
+                tokenSettings);
     }
 
     public String uri() {
@@ -131,8 +143,13 @@ public final class MilvusGateway implements AutoCloseable {
         try {
             return op.get();
         } catch (RuntimeException e) {
-            throw MilvusErrors.translate(e, uri, what, connectConfig.getRpcDeadlineMs());
+            throw failure(e, what, connectConfig.getRpcDeadlineMs());
         }
+    }
+
+    /** What a failed call of this connection means, as one RecallctlException (see MilvusErrors). */
+    private RecallctlException failure(Throwable e, String what, long deadlineMs) {
+        return MilvusErrors.translate(e, uri, what, deadlineMs, tokenSettings);
     }
 
     private void run(String what, Runnable op) {
@@ -299,7 +316,7 @@ public final class MilvusGateway implements AutoCloseable {
             // "index not found[collection=x]" (real Milvus, code 700) is a state, not a failure; error texts
             // differ between servers, so ask the server whether the collection itself exists
             if (MilvusErrors.isUnreachable(e) || !hasCollection(collection)) {
-                throw MilvusErrors.translate(e, uri, "describe the index of " + collection);
+                throw failure(e, "describe the index of " + collection, 0);
             }
             return IndexInfo.NONE;
         }
@@ -368,7 +385,7 @@ public final class MilvusGateway implements AutoCloseable {
             var r = client.listAliases(ListAliasesReq.builder().collectionName(collection).build());
             return r.getAlias() == null ? List.of() : List.copyOf(r.getAlias());
         } catch (RuntimeException e) {
-            throw MilvusErrors.translate(e, uri, "list aliases of " + collection);
+            throw failure(e, "list aliases of " + collection, 0);
         }
     }
 
@@ -385,7 +402,7 @@ public final class MilvusGateway implements AutoCloseable {
             if (MilvusErrors.isNotFound(e)) {
                 return Optional.empty();
             }
-            throw MilvusErrors.translate(e, uri, "describe alias " + alias);
+            throw failure(e, "describe alias " + alias, 0);
         }
     }
 
@@ -485,10 +502,10 @@ public final class MilvusGateway implements AutoCloseable {
                 throw new org.recallctl.error.ConfigException("Milvus at " + uri + " has no bulk import (gRPC Import"
                         + " answered UNIMPLEMENTED; milvus-lite has none): use --method insert (build.method: insert)");
             }
-            throw MilvusErrors.translate(e, uri, "check bulk import support");
+            throw failure(e, "check bulk import support", 0);
         } catch (RuntimeException e) {
             if (MilvusErrors.isUnreachable(e)) {
-                throw MilvusErrors.translate(e, uri, "check bulk import support");
+                throw failure(e, "check bulk import support", 0);
             }
             // a server that imports refuses an empty import request: that is the answer we wanted
         }
@@ -659,9 +676,9 @@ public final class MilvusGateway implements AutoCloseable {
         String what = searchWhat(collection, partitions);
         try {
             return asyncSearch().search(searchReq(collection, partitions, vectorField, vectors, topK, params, filter,
-                    outputFields), deadlineMs, r -> hits(r, outputFields), t -> MilvusErrors.translate(t, uri, what, deadlineMs));
+                    outputFields), deadlineMs, r -> hits(r, outputFields), t -> failure(t, what, deadlineMs));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(MilvusErrors.translate(e, uri, what, deadlineMs));
+            return CompletableFuture.failedFuture(failure(e, what, deadlineMs));
         }
     }
 

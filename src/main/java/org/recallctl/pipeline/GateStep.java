@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.recallctl.bench.ExactTopK;
 import org.recallctl.bench.GroundTruth;
 import org.recallctl.bench.GroundTruthCache;
@@ -80,13 +81,21 @@ public final class GateStep {
     private final RecallConfig cfg;
     private final MysqlItemSource source;
     private final MilvusGateway reader;
+    private final Supplier<MilvusGateway> rows;
     private final Log log;
 
-    /** @param reader the read endpoint, as the search service sees the collections */
-    public GateStep(RecallConfig cfg, MysqlItemSource source, MilvusGateway reader, Log log) {
+    /**
+     * @param reader the read endpoint, as the search service sees the collections (its queries)
+     * @param rows   where the spot-check reads stored rows by id: the write endpoint, with milvus.token, since
+     *               reading rows back is the builder's check (Query), not a search (a read_token's role may lack
+     *               it); connected only when the spot-check runs
+     */
+    public GateStep(RecallConfig cfg, MysqlItemSource source, MilvusGateway reader, Supplier<MilvusGateway> rows,
+                    Log log) {
         this.cfg = cfg;
         this.source = source;
         this.reader = reader;
+        this.rows = rows;
         this.log = log;
     }
 
@@ -127,7 +136,7 @@ public final class GateStep {
                 g.minRecall(), truth.cached(), truth.cached() ? 0 : exact.seconds(), searchSeconds);
 
         Overlap overlap = overlap(collection, serving, qs, k, params, found);
-        SpotCheck.Result spot = g.spotCheck() == 0 ? null : new SpotCheck(cfg, source, reader)
+        SpotCheck.Result spot = g.spotCheck() == 0 ? null : new SpotCheck(cfg, source, rows.get())
                 .run(collection, g.spotCheck(), SpotCheck.seedFor(cfg, collection));
 
         List<String> problems = new ArrayList<>();
@@ -161,7 +170,7 @@ public final class GateStep {
             skip(run, step, skipped);
             return;
         }
-        Result g = new GateStep(run.cfg(), source, run.reader(), run.log()).evaluate(target, serving);
+        Result g = new GateStep(run.cfg(), source, run.reader(), run::milvus, run.log()).evaluate(target, serving);
         record(run.report(), step, g);
         run.report().decide("recall gate: " + (g.ok() ? "passed: " + g.summary() : "REFUSED: "
                 + String.join("; ", g.problems())));

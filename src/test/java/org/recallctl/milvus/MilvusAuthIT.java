@@ -117,6 +117,28 @@ class MilvusAuthIT {
     }
 
     /**
+     * milvus.read_token: the writer's token builds, the read endpoint sends the reader's. A rebuild with the
+     * reader's token for reads passes (its warm-up, gate and probe queries are reads; were the reader's token sent
+     * for the writes, CreateCollection would be denied), and a wrong read token fails the search naming
+     * milvus.read_token, not milvus.token. Fails when forReads sends milvus.token, or forWrites the read token.
+     */
+    @Test
+    void theReadTokenIsWhatTheReadEndpointSendsAndWritesKeepTheWriterToken() {
+        String reader = stack.milvusToken("reader");
+        CliRun built = as("writer", Map.of("milvus.read_token", reader), "rebuild");
+        assertThat(built.exitCode()).as(built.toString()).isZero();
+        assertThat(key1()).isPresent();
+
+        String wrong = reader.split(":")[0] + ":Wr0ngPassw0rdXyz";
+        CliRun search = as("writer", Map.of("milvus.read_token", wrong), "search", "--random", "1");
+        assertThat(search.exitCode()).as(search.toString()).isEqualTo(4);
+        assertThat(search.err()).contains("Milvus refused the token at " + stack.milvusUri())
+                .contains("check milvus.read_token / RECALLCTL_MILVUS_READ_TOKEN").doesNotContain("Wr0ngPassw0rdXyz");
+        CliRun asWriter = as("writer", Map.of(), "search", "--random", "1");
+        assertThat(asWriter.exitCode()).as("the same search with milvus.token: " + asWriter).isZero();
+    }
+
+    /**
      * The writer rebuilds; the read-only user searches and benches (no error in any bench row: bench itself exits 0
      * with failed queries, so the rows are what proves it), and its rebuild fails at the first write (create
      * collection) with the missing privilege named, exit 4, key1 and the collections as they were.
