@@ -180,6 +180,7 @@ class SecretsNeverLeaveIT {
         s.env.put("RECALLCTL_SOURCE_PASSWORD", s.real("source.password", stack.mysqlPassword()));
         s.env.put("RECALLCTL_REDIS_PASSWORD", s.real("redis.password", redisPasswords[0]));
         s.env.put("RECALLCTL_MILVUS_TOKEN", "root:" + s.secret("milvus.token"));
+        s.env.put("RECALLCTL_MILVUS_READ_TOKEN", "reader:" + s.secret("milvus.read_token"));
         s.env.put("RECALLCTL_ALERT_WEBHOOK_URL", webhook(s.secret("alert.webhook_url")));
         s.env.put("RECALLCTL_BUILD_IMPORT_S3_ACCESS_KEY", s.secret("build.import.s3.access_key"));
         s.env.put("RECALLCTL_REDIS_SENTINEL_PASSWORD", s.secret("redis.sentinel_password"));
@@ -193,6 +194,7 @@ class SecretsNeverLeaveIT {
         s.settings.put("source.password_file", s.file("db-pw", s.real("source.password_file", stack.mysqlPassword())).toString());
         s.settings.put("redis.password_file", s.file("redis-pw", s.real("redis.password_file", redisPasswords[1])).toString());
         s.settings.put("milvus.token_file", s.file("milvus-token", s.secret("milvus.token_file")).toString());
+        s.settings.put("milvus.read_token_file", s.file("milvus-read-token", s.secret("milvus.read_token_file")).toString());
         s.settings.put("alert.webhook_url_file", s.file("hook-url", webhook(s.secret("alert.webhook_url_file"))).toString());
         s.settings.put("redis.sentinel_password_file", s.file("sentinel-pw", s.secret("redis.sentinel_password_file")).toString());
         s.settings.put("build.import.s3.access_key_file", s.file("s3-ak", s.secret("build.import.s3.access_key_file")).toString());
