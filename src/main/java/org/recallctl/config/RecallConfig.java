@@ -23,8 +23,10 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
                          int fetchSize, int connectTimeoutMs, String caFile) {
     }
 
-    /** {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty (with a caFile). */
-    /** {@code readToken}: the read endpoint's own token (a search-only user), unset = {@code token} there too. */
+    /**
+     * {@code readToken}: the read endpoint's own token (a search-only user), unset = {@code token} there too;
+     * {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty (with a caFile).
+     */
     public record Milvus(String writeUri, String readUri, Secret token, Secret readToken, String database, boolean tls,
                          String caFile, String clientCertFile, String clientKeyFile, int connectTimeoutMs,
                          int rpcDeadlineMs, int maxRetries, int maxRetryMs, int indexTimeoutS, int loadTimeoutS) {
