@@ -30,11 +30,6 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     public record Milvus(String writeUri, String readUri, Secret token, Secret readToken, String database, boolean tls,
                          String caFile, String clientCertFile, String clientKeyFile, int connectTimeoutMs,
                          int rpcDeadlineMs, int maxRetries, int maxRetryMs, int indexTimeoutS, int loadTimeoutS) {
-        /** The token reads send: milvus.read_token when set, else milvus.token. */
-        public Secret tokenForReads() {
-            return readToken.isSet() ? readToken : token;
-        }
-
         /** A client certificate is configured: the connection is mutual TLS. */
         public boolean mutualTls() {
             return !clientCertFile.isEmpty();

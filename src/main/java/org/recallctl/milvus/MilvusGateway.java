@@ -48,6 +48,7 @@ import org.recallctl.config.RecallConfig;
 import org.recallctl.config.ScalarField;
 import org.recallctl.config.Secret;
 import org.recallctl.error.DependencyException;
+import org.recallctl.error.Interruptions;
 import org.recallctl.error.RecallctlException;
 
 /**
@@ -94,8 +95,9 @@ public final class MilvusGateway implements AutoCloseable {
      * set (a search-only user beside a writer), else milvus.token.
      */
     public static MilvusGateway forReads(RecallConfig.Milvus cfg, int deadlineMs) {
-        return connect(cfg, cfg.readUri(), deadlineMs, cfg.tokenForReads(),
-                cfg.readToken().isSet() ? READ_TOKEN_SETTINGS : WRITE_TOKEN_SETTINGS);
+        boolean own = cfg.readToken().isSet();
+        return connect(cfg, cfg.readUri(), deadlineMs, own ? cfg.readToken() : cfg.token(),
+                own ? READ_TOKEN_SETTINGS : WRITE_TOKEN_SETTINGS);
     }
 
     private static MilvusGateway connect(RecallConfig.Milvus cfg, String uri, long deadlineMs,
@@ -726,12 +728,7 @@ public final class MilvusGateway implements AutoCloseable {
     }
 
     private static void sleep() {
-        try {
-            Thread.sleep(POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RecallctlException(130, "interrupted while waiting for Milvus", e);
-        }
+        Interruptions.sleep(POLL_MS, "interrupted while waiting for Milvus");
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.recallctl.error.DependencyException;
-import org.recallctl.error.RecallctlException;
+import org.recallctl.error.Interruptions;
 
 /**
  * The build's write RPCs (columnar inserts from {@link InsertColumns}, flush, bulk import) over the SDK's
@@ -76,7 +76,7 @@ final class WriteChannel implements AutoCloseable {
      */
     void flush(String collection, long timeoutMs) {
         FlushRequest.Builder request = FlushRequest.newBuilder().addCollectionNames(collection);
-        if (database != null && !database.isEmpty()) {
+        if (hasDatabase()) {
             request.setDbName(database);
         }
         FlushResponse flushed = retryWhileUnreachable("a flush", () -> once().flush(request.build()));
@@ -102,7 +102,7 @@ final class WriteChannel implements AutoCloseable {
                 throw new DependencyException("milvus", "flush of " + collection + " not finished after "
                         + timeoutMs / 1000 + " s; raise milvus.index_timeout_s or check the data nodes");
             }
-            pause(FLUSH_POLL_MS, "waiting for a flush");
+            Interruptions.sleep(FLUSH_POLL_MS, "interrupted while waiting for a flush");
         }
     }
 
@@ -122,18 +122,14 @@ final class WriteChannel implements AutoCloseable {
                     throw e;
                 }
             }
-            pause(backoff, "retrying " + what);
+            Interruptions.sleep(backoff, "interrupted while retrying " + what);
             backoff = Math.min(2_000, backoff * 2);
         }
     }
 
-    private static void pause(long ms, String what) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RecallctlException(130, "interrupted while " + what, e);
-        }
+    /** A database is configured (requests name it; else the server's default). */
+    private boolean hasDatabase() {
+        return database != null && !database.isEmpty();
     }
 
     private MilvusServiceGrpc.MilvusServiceBlockingStub once() {
@@ -144,7 +140,7 @@ final class WriteChannel implements AutoCloseable {
     List<Long> startImport(String collection, String partition, List<String> files) {
         ImportRequest.Builder r = ImportRequest.newBuilder().setCollectionName(collection).setPartitionName(partition)
                 .setRowBased(false).addAllFiles(files);
-        if (database != null && !database.isEmpty()) {
+        if (hasDatabase()) {
             r.setDbName(database);
         }
         ImportResponse resp = once().import_(r.build());
@@ -161,7 +157,7 @@ final class WriteChannel implements AutoCloseable {
     /** Every import task the server keeps for {@code collection} (gRPC ListImportTasks, no limit). */
     List<GetImportStateResponse> importsOf(String collection) {
         ListImportTasksRequest.Builder r = ListImportTasksRequest.newBuilder().setCollectionName(collection);
-        if (database != null && !database.isEmpty()) {
+        if (hasDatabase()) {
             r.setDbName(database);
         }
         var resp = once().listImportTasks(r.build());

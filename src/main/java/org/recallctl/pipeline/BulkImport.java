@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.recallctl.error.DependencyException;
-import org.recallctl.error.RecallctlException;
+import org.recallctl.error.Interruptions;
 import org.recallctl.milvus.ImportProgress;
 import org.recallctl.milvus.ImportStorage;
 import org.recallctl.milvus.MilvusGateway;
@@ -108,13 +108,8 @@ final class BulkImport {
                         + timeoutMs / 1000 + " s (" + rows + "/" + total + " rows); raise build.import.timeout_s or"
                         + " check the data nodes; files kept in " + storage.kept());
             }
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RecallctlException(130, "interrupted while importing into " + target + "; files kept in "
-                        + storage.kept(), e);
-            }
+            Interruptions.sleep(POLL_MS, "interrupted while importing into " + target + "; files kept in "
+                    + storage.kept());
         }
         Map<String, Double> phases = new LinkedHashMap<>();
         phases.put("publish", BuildStatistics.secs(t1 - t0));

@@ -6,7 +6,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.DependencyException;
-import org.recallctl.error.RecallctlException;
+import org.recallctl.error.Interruptions;
 import org.recallctl.milvus.ImportProgress;
 import org.recallctl.milvus.MilvusGateway;
 import org.recallctl.milvus.Partitions;
@@ -87,12 +87,7 @@ final class ImportResume {
                 warn.accept("the interrupted build left import tasks " + running + " running into " + target
                         + "; waiting for them before importing again");
             }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RecallctlException(130, "interrupted while waiting for an import", e);
-            }
+            Interruptions.sleep(1000, "interrupted while waiting for an import");
         }
     }
 }
