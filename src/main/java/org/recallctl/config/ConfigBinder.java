@@ -43,7 +43,7 @@ final class ConfigBinder {
                 RecallConfig.Encoding.valueOf(choice("source.encoding").toUpperCase(Locale.ROOT)),
                 intIn("source.dimension", 1, 32768), str("source.where"), bool("source.normalize"),
                 intIn("source.fetch_size", 1, 1_000_000), intIn("source.connect_timeout_ms", 1, 600_000),
-                path("source.ca_file"));
+                path("source.ca_file"), path("source.client_cert_file"), path("source.client_key_file"));
         if (!source.jdbcUrl().startsWith("jdbc:mysql:") && !source.jdbcUrl().startsWith("jdbc:mariadb:")) {
             throw bad("source.jdbc_url", "must start with jdbc:mysql:// (e.g. jdbc:mysql://db:3306/recall)");
         }
@@ -227,8 +227,21 @@ final class ConfigBinder {
         }
     }
 
-    /** A CA file is for verifying the server: a JDBC sslMode that does not verify would silently ignore it. */
+    /**
+     * A CA file is for verifying the server: a JDBC sslMode that does not verify would silently ignore it. A
+     * client certificate comes with its key and that CA (recallctl does not present a certificate to a server it
+     * has not verified), and is not given twice.
+     */
     private void checkSourceTls(RecallConfig.Source s) {
+        requirePair("source", s.clientCertFile(), s.clientKeyFile());
+        if (s.mutualTls() && s.caFile().isEmpty()) {
+            throw bad("source.client_cert_file", "needs source.ca_file too: the CA (PEM) that signed the database "
+                    + "server's certificate (mutual TLS verifies both sides)");
+        }
+        if (s.mutualTls() && s.jdbcUrl().matches("(?i).*[?&]clientCertificateKeyStoreUrl=.*")) {
+            throw bad("source.client_cert_file", "and clientCertificateKeyStoreUrl in source.jdbc_url both name a "
+                    + "client certificate; keep one");
+        }
         if (s.caFile().isEmpty()) {
             return;
         }

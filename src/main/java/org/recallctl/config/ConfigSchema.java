@@ -39,6 +39,10 @@ public final class ConfigSchema {
         integer("source.connect_timeout_ms", "5000", "connect timeout for MySQL");
         path("source.ca_file", "", "CA certificate (PEM) to verify the database server with; implies sslMode=VERIFY_IDENTITY "
                 + "unless source.jdbc_url sets VERIFY_CA or VERIFY_IDENTITY itself");
+        path("source.client_cert_file", "", "mutual TLS (an account created REQUIRE X509/SUBJECT/ISSUER): the client "
+                + "certificate (PEM) recallctl presents to the database; needs source.client_key_file and source.ca_file");
+        path("source.client_key_file", "", "the client certificate's private key: unencrypted PKCS#8 PEM "
+                + "(-----BEGIN PRIVATE KEY-----), readable only by the operator");
 
         str("milvus.write_uri", "http://127.0.0.1:19531", "Milvus endpoint for writes (create, insert, index, load)");
         str("milvus.read_uri", "", "Milvus endpoint for searches; empty = milvus.write_uri");

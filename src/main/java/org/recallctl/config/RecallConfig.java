@@ -18,9 +18,15 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     /** How recallctl finds the Redis master: one server, through Sentinel, or a Redis Cluster. */
     public enum RedisMode { STANDALONE, SENTINEL, CLUSTER }
 
+    /** {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty (with a caFile). */
     public record Source(String jdbcUrl, String user, Secret password, String table, String idColumn,
                          String vectorColumn, Encoding encoding, int dimension, String where, boolean normalize,
-                         int fetchSize, int connectTimeoutMs, String caFile) {
+                         int fetchSize, int connectTimeoutMs, String caFile, String clientCertFile,
+                         String clientKeyFile) {
+        /** A client certificate is configured: the database connection presents it (REQUIRE X509 accounts). */
+        public boolean mutualTls() {
+            return !clientCertFile.isEmpty();
+        }
     }
 
     /**

@@ -104,7 +104,7 @@ public final class DemoSeeder {
             }
             return written;
         } catch (SQLException e) {
-            throw MysqlItemSource.failure(s.jdbcUrl(), "seed demo data", e);
+            throw MysqlItemSource.failure(s, "seed demo data", e);
         } catch (BadVectorException e) {
             throw new RecallctlException(1, "demo generator produced a bad vector: " + e.getMessage());
         }

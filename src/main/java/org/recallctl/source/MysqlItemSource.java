@@ -20,6 +20,7 @@ import org.recallctl.config.ScalarField;
 import org.recallctl.error.DependencyException;
 import org.recallctl.error.NetworkCause;
 import org.recallctl.error.RecallctlException;
+import org.recallctl.tls.PemIdentity;
 import org.recallctl.tls.PemTrust;
 import org.recallctl.tls.TlsProblem;
 
@@ -85,7 +86,8 @@ public final class MysqlItemSource implements ItemSource {
         try {
             return new MysqlItemSource(new HikariDataSource(hc), config);
         } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
-            throw failure(s.jdbcUrl(), "connect", e);
+            Optional<String> refused = TlsProblem.of(e).isPresent() ? Optional.empty() : MysqlTlsProbe.problem(s);
+            throw refused.map(p -> tlsFailure(s, "connect", p, e)).orElseGet(() -> failure(s, "connect", e));
         }
     }
 
@@ -101,10 +103,19 @@ public final class MysqlItemSource implements ItemSource {
     /**
      * source.ca_file: Connector/J takes a trust store, not a PEM file, so the CA goes into a private temporary
      * PKCS12 store; sslMode defaults to VERIFY_IDENTITY (the CA signed it and it is for this host name).
+     * source.client_cert_file/client_key_file (mutual TLS, the config requires the CA with them): checked as a pair
+     * here (a key that is not the certificate's is exit 2 before any connection) and handed over the same way.
      */
     private static void verifiedTls(RecallConfig.Source s, HikariConfig hc) {
         if (s.caFile().isEmpty()) {
             return;
+        }
+        if (s.mutualTls()) {
+            PemIdentity identity = PemIdentity.load(s.clientCertFile(), s.clientKeyFile(), "source.client_cert_file",
+                    "source.client_key_file");
+            hc.addDataSourceProperty("clientCertificateKeyStoreUrl", identity.writeStore().toUri().toString());
+            hc.addDataSourceProperty("clientCertificateKeyStoreType", "PKCS12");
+            hc.addDataSourceProperty("clientCertificateKeyStorePassword", PemIdentity.storePassword());
         }
         PemTrust trust = PemTrust.load(s.caFile(), "source.ca_file");
         hc.addDataSourceProperty("trustCertificateKeyStoreUrl", trust.writeStore().toUri().toString());
@@ -116,7 +127,8 @@ public final class MysqlItemSource implements ItemSource {
         }
     }
 
-    static RecallctlException failure(String url, String what, Throwable e) {
+    /** {@code what} failed with {@code e}: one line naming the server, the problem and the setting to check. */
+    static RecallctlException failure(RecallConfig.Source s, String what, Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -126,15 +138,16 @@ public final class MysqlItemSource implements ItemSource {
             m += ": " + root.getMessage();
         }
         m = m.replaceAll("\\s+", " ").trim();
-        String where = hostOf(url);
-        Optional<String> tls = TlsProblem.of(e);
+        String where = hostOf(s.jdbcUrl());
+        Optional<String> tls = TlsProblem.of(e, s.mutualTls());
         if (tls.isPresent()) {
-            return new DependencyException("mysql", "MySQL at " + where + ": TLS certificate problem (" + what + "): "
-                    + tls.get() + "; check source.ca_file and that source.jdbc_url uses a host name the certificate names", e);
+            return tlsFailure(s, what, tls.get(), e);
         }
         if (m.contains("Access denied")) {
+            // an account created REQUIRE X509 (or SUBJECT/ISSUER) refuses a login without a certificate the same way
             return new DependencyException("mysql", "MySQL at " + where + " refused the login (" + what + "): " + m
-                    + "; check source.user and RECALLCTL_SOURCE_PASSWORD / source.password_file", e);
+                    + "; check source.user and RECALLCTL_SOURCE_PASSWORD / source.password_file"
+                    + (s.mutualTls() ? "" : " (and source.client_cert_file when the account requires a certificate)"), e);
         }
         if (e instanceof java.sql.SQLDataException || m.contains("out of range") || m.contains("outside of valid range")) {
             return new DependencyException("mysql", "MySQL at " + where + " returned a value recallctl cannot read ("
@@ -149,6 +162,12 @@ public final class MysqlItemSource implements ItemSource {
         String reason = NetworkCause.of(e);
         return new DependencyException("mysql", "MySQL unreachable at " + where + " (" + what + "): "
                 + (reason != null ? reason : m) + "; is it up? check source.jdbc_url", e);
+    }
+
+    private static RecallctlException tlsFailure(RecallConfig.Source s, String what, String problem, Throwable e) {
+        return new DependencyException("mysql", "MySQL at " + hostOf(s.jdbcUrl()) + ": TLS certificate problem (" + what
+                + "): " + problem + "; " + TlsProblem.hint(problem, "source", s.caFile(), s.clientCertFile(), "ssl-ca",
+                "source.jdbc_url"), e);
     }
 
     /** host:port/db of the URL, for messages: never its credentials ({@code user:pw@}, {@code ?password=}). */
@@ -177,7 +196,7 @@ public final class MysqlItemSource implements ItemSource {
         try (Connection c = pool.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw failure(cfg.jdbcUrl(), what, e);
+            throw failure(cfg, what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RecallctlException(130, "interrupted while reading " + cfg.table(), e);

@@ -32,7 +32,8 @@ import org.recallctl.error.ConfigException;
  * command that converts them.
  */
 public final class PemIdentity {
-    private static final char[] STORE_PASSWORD = "recallctl-identity".toCharArray();
+    /** Guards nothing (the store file is private to this user, see writeStore); PKCS12 wants one. */
+    private static final String STORE_PASSWORD = "recallctl-identity";
     private static final Pattern PKCS8 = Pattern.compile(
             "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
     private final KeyStore store;
@@ -52,7 +53,7 @@ public final class PemIdentity {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("client", key, STORE_PASSWORD, chain.toArray(new Certificate[0]));
+            ks.setKeyEntry("client", key, STORE_PASSWORD.toCharArray(), chain.toArray(new Certificate[0]));
             return new PemIdentity(ks);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot hold the client certificate in memory", e);
@@ -63,11 +64,23 @@ public final class PemIdentity {
     public KeyManager[] keyManagers() {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, STORE_PASSWORD);
+            kmf.init(store, STORE_PASSWORD.toCharArray());
             return kmf.getKeyManagers();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build key managers for the client certificate", e);
         }
+    }
+
+    /**
+     * Writes the certificate and key as a PKCS12 store into a private temporary file (0600, removed when the JVM
+     * exits), for a driver that only takes a key store URL (Connector/J); its password is {@link #storePassword}.
+     */
+    public Path writeStore() {
+        return PrivateStoreFile.write(store, STORE_PASSWORD.toCharArray(), "recallctl-identity-", "the client certificate");
+    }
+
+    public static String storePassword() {
+        return STORE_PASSWORD;
     }
 
     /** A TLS context that presents this certificate and trusts the JVM's trust store (no CA file given). */

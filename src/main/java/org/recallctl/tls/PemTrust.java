@@ -1,10 +1,7 @@
 package org.recallctl.tls;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -79,17 +76,7 @@ public final class PemTrust {
      * for drivers that only take a trust store URL. Its password is {@link #STORE_PASSWORD}.
      */
     public Path writeStore() {
-        try {
-            Path file = Files.createTempFile("recallctl-trust-", ".p12",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            file.toFile().deleteOnExit();
-            try (OutputStream out = Files.newOutputStream(file)) {
-                store.store(out, STORE_PASSWORD.toCharArray());
-            }
-            return file;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot write a trust store for " + pem + ": " + e.getMessage(), e);
-        }
+        return PrivateStoreFile.write(store, STORE_PASSWORD.toCharArray(), "recallctl-trust-", pem.toString());
     }
 
     public static String storePassword() {

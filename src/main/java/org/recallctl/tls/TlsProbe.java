@@ -2,6 +2,7 @@ package org.recallctl.tls;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -10,11 +11,17 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One TLS handshake with a client's own trust and certificate, to say what a failed connection could not: the
- * drivers report a refused certificate as "no answer" (gRPC) or "broken pipe" (jedis writes its first command
- * before it reads the server's alert).
+ * drivers report a refused certificate as "no answer" (gRPC) or "broken pipe" (jedis and Connector/J write their
+ * first request before they read the server's alert).
  */
 public final class TlsProbe {
     private TlsProbe() {
+    }
+
+    /** A protocol's plain-text exchange before TLS starts on the same socket (MySQL's SSLRequest). */
+    @FunctionalInterface
+    public interface Preamble {
+        void run(Socket plain) throws IOException;
     }
 
     /**
@@ -24,13 +31,26 @@ public final class TlsProbe {
      */
     public static Optional<String> problem(SSLContext ctx, String host, int port, int timeoutMs, SSLParameters params,
                                            boolean clientCertificateSent) {
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
-            s.connect(new InetSocketAddress(host, port), timeoutMs);
-            s.setSoTimeout(timeoutMs);
-            s.setSSLParameters(params);
-            s.startHandshake();
-            s.getInputStream().read();
-            return Optional.empty();
+        return problem(ctx, host, port, timeoutMs, params, clientCertificateSent, plain -> { });
+    }
+
+    /** The same for a protocol that starts TLS after {@code preamble} (a failing preamble: empty, not TLS). */
+    public static Optional<String> problem(SSLContext ctx, String host, int port, int timeoutMs, SSLParameters params,
+                                           boolean clientCertificateSent, Preamble preamble) {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(host, port), timeoutMs);
+            plain.setSoTimeout(timeoutMs);
+            try {
+                preamble.run(plain);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true)) {
+                s.setSSLParameters(params);
+                s.startHandshake();
+                s.getInputStream().read();
+                return Optional.empty();
+            }
         } catch (SocketTimeoutException e) {
             return Optional.empty(); // handshake done, nothing refused: the certificates are not the problem
         } catch (IOException e) {

@@ -8,7 +8,8 @@ import org.recallctl.error.ConfigException;
 
 /**
  * The client certificates of mutual TLS: milvus.client_cert_file / client_key_file (all or nothing, and never
- * without the CA) and redis.client_cert_file / client_key_file (a pair, over TLS).
+ * without the CA), redis.client_cert_file / client_key_file (a pair, over TLS) and source.client_cert_file /
+ * client_key_file (a pair, with source.ca_file, and not twice).
  */
 class ClientCertificateConfigTest {
     private static RecallConfig load(String... pairs) {
@@ -48,5 +49,24 @@ class ClientCertificateConfigTest {
         assertThatThrownBy(() -> load("redis.client_cert_file", "/c.pem", "redis.client_key_file", "/c.key"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("redis.client_cert_file (")
                 .hasMessageContaining("not TLS").hasMessageContaining("rediss://");
+    }
+
+    @Test
+    void theDatabaseClientCertificateComesWithItsKeyAndTheCaAndOnlyOnce() {
+        RecallConfig.Source ok = load("source.ca_file", "/ca.pem", "source.client_cert_file", "/c.pem",
+                "source.client_key_file", "/c.key").source();
+        assertThat(ok.mutualTls()).isTrue();
+        assertThat(ok.clientKeyFile()).isEqualTo("/c.key");
+        assertThat(load().source().mutualTls()).isFalse();
+        assertThatThrownBy(() -> load("source.ca_file", "/ca.pem", "source.client_cert_file", "/c.pem"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("source.client_cert_file (")
+                .hasMessageContaining("source.client_key_file is not");
+        assertThatThrownBy(() -> load("source.client_cert_file", "/c.pem", "source.client_key_file", "/c.key"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("source.client_cert_file (")
+                .hasMessageContaining("needs source.ca_file");
+        assertThatThrownBy(() -> load("source.jdbc_url",
+                "jdbc:mysql://db:3306/recall?clientCertificateKeyStoreUrl=file:/k.p12", "source.ca_file", "/ca.pem",
+                "source.client_cert_file", "/c.pem", "source.client_key_file", "/c.key"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("keep one");
     }
 }

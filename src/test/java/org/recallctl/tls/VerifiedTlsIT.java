@@ -76,6 +76,47 @@ class VerifiedTlsIT {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    /** The stack's REQUIRE X509 account (MYSQL_X509_USER), with {@code cert}/{@code key} when given. */
+    private RecallConfig x509Account(String cert, String key) {
+        Map<String, String> m = new HashMap<>(mysqlTls("localhost", stack.get("TLS_CA_FILE")));
+        m.put("source.user", stack.get("MYSQL_X509_USER"));
+        if (cert != null) {
+            m.put("source.client_cert_file", stack.get(cert));
+            m.put("source.client_key_file", stack.get(key));
+        }
+        return stack.load(TestStack.unique("tls"), m).config();
+    }
+
+    /**
+     * Mutual TLS to MariaDB: an account created REQUIRE X509 logs in only with a client certificate signed by the
+     * server's ssl-ca (the stack's CA). Fails when the certificate is not presented (the login is refused) and
+     * when a refusal does not name the setting to fix.
+     */
+    @Test
+    void mysqlPresentsTheClientCertificateToAnAccountThatRequiresOne() throws Exception {
+        RecallConfig ok = x509Account("TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE");
+        try (MysqlItemSource source = MysqlItemSource.open(ok, 1); Connection c = source.connection();
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_USER()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).startsWith(stack.get("MYSQL_X509_USER") + "@");
+        }
+        RecallConfig none = x509Account(null, null);
+        assertThatThrownBy(() -> MysqlItemSource.open(none, 1).close()).isInstanceOf(DependencyException.class)
+                .hasMessageContaining("refused the login").hasMessageContaining("source.client_cert_file")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void mysqlRefusesAClientCertificateFromAnotherCaNamingTheSetting() {
+        RecallConfig other = x509Account("TLS_OTHER_CLIENT_CERT_FILE", "TLS_OTHER_CLIENT_KEY_FILE");
+        assertThatThrownBy(() -> MysqlItemSource.open(other, 1).close()).isInstanceOf(DependencyException.class)
+                .satisfies(e -> assertThat(((DependencyException) e).exitCode()).isEqualTo(4))
+                .hasMessageStartingWith("MySQL at localhost:" + stack.mysqlPort() + "/recall: TLS certificate problem")
+                .hasMessageContaining("rejected the client certificate")
+                .hasMessageContaining("source.client_cert_file (" + stack.get("TLS_OTHER_CLIENT_CERT_FILE") + ")")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
     @Test
     void redissWithTheStacksCaVerifiesTheServer() {
         RecallConfig cfg = stack.load(TestStack.unique("tls"), redisTls("localhost", stack.get("TLS_CA_FILE"))).config();
