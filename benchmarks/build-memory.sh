@@ -35,7 +35,7 @@ RECALLCTL_JAR="$JAR" JAVA_OPTS="-Xlog:gc:file=$WORK/gc.log ${JAVA_OPTS:-}" timed
 RC=$?
 kill "$SAMPLER" 2>/dev/null || true
 set -e
-read -r WALL RSS < "$WORK/time"
+read -r WALL RSS _ < "$WORK/time"
 # "GC(12) Pause Young (Normal) (G1 Evacuation Pause) 120M->30M(256M)": the largest "after" heap
 AFTER="$WORK/after"; grep -oE '[0-9]+M->[0-9]+M' "$WORK/gc.log" | sed 's/.*->//; s/M//' | sort -n > "$AFTER" || true
 MAX_AFTER=$(tail -1 "$AFTER"); MEDIAN_AFTER=$(sed -n "$(( ($(wc -l < "$AFTER") + 1) / 2 ))p" "$AFTER")

@@ -43,15 +43,29 @@ echo "machine: $(nproc) cores $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f
 echo "rows=$ROWS dim=128 encoding=$ENCODING partitions=$PARTITIONS index=IVF_FLAT nlist=128 import storage ${MILVUS_STORAGE:-local}"
 for method in insert import; do
     echo "building with --method $method..." >&2
+    busy_before=$(busy_jiffies)
     RECALLCTL_JAR="$JAR" timed "$WORK/$method.time" "$ROOT/bin/recallctl" build --config "$CFG" \
         --collection "${NAME}_$method" --method "$method" --json -q > "$WORK/$method.json"
+    busy_after=$(busy_jiffies)
     printf '%-7s total %8.1f s  written %s  peak RSS %s kB  phases %s\n' "$method" \
         "$(jq -r '.build.seconds' "$WORK/$method.json")" "$(jq -r '.build.written' "$WORK/$method.json")" \
         "$(cut -d' ' -f2 "$WORK/$method.time")" "$(jq -c '.build.phase_seconds' "$WORK/$method.json")"
+    # the CPU floor: with every process's work known, no schedule on this machine finishes faster than
+    # busy core-seconds / cores
+    read -r wall _ cu cs < "$WORK/$method.time"
+    awk -v b=$((busy_after - busy_before)) -v hz="$(getconf CLK_TCK)" -v n="$(nproc)" -v w="$wall" -v cu="${cu:-0}" \
+        -v cs="${cs:-0}" -v m="$method" 'BEGIN { client = cu + cs; busy = b / hz;
+        printf "%-7s cpu: machine busy %.1f core-s of %.1f (%.0f%%), client %.1f, engine+database+rest %.1f; floor %.1f s\n",
+        m, busy, n * w, 100 * busy / (n * w), client, busy - client, busy / n }'
+    echo "$((busy_after - busy_before)) $wall" > "$WORK/$method.busy"
     "$VENV/bin/python" - "$MILVUS_URI" "${NAME}_$method" <<'PY' 2>/dev/null || true
 import sys
 from pymilvus import MilvusClient
 MilvusClient(uri=sys.argv[1]).drop_collection(sys.argv[2])
 PY
 done
+# the best import could do on this machine: all its CPU work perfectly spread over the cores
+awk -v hz="$(getconf CLK_TCK)" -v n="$(nproc)" '{ busy[NR] = $1 / hz; wall[NR] = $2 } END {
+    printf "speed-up ceiling here (insert wall / import busy core-s per core): %.2f\n", wall[1] / (busy[2] / n) }' \
+    "$WORK/insert.busy" "$WORK/import.busy"
 echo "speed-up (insert total / import total): $(echo "scale=2; $(jq -r '.build.seconds' "$WORK/insert.json") / $(jq -r '.build.seconds' "$WORK/import.json")" | bc)"

@@ -48,10 +48,17 @@ YAML
 timed() {
     local out="$1"; shift
     if [[ -x /usr/bin/time ]]; then
-        /usr/bin/time -f '%e %M' -o "$out" "$@"
+        /usr/bin/time -f '%e %M %U %S' -o "$out" "$@"
     else
         local s; s=$(date +%s.%N)
         "$@"
         echo "$(echo "$(date +%s.%N) - $s" | bc) ?" > "$out"
     fi
+}
+
+# busy_jiffies: CPU time the whole machine spent busy (user, nice, system, irq, softirq, steal) since boot, in
+# clock ticks (getconf CLK_TCK a second); the difference across a run is every process's work: client, database
+# and engine
+busy_jiffies() {
+    awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat
 }
