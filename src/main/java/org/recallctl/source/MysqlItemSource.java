@@ -3,6 +3,9 @@ package org.recallctl.source;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +36,8 @@ import org.recallctl.tls.TlsProblem;
  */
 public final class MysqlItemSource implements ItemSource {
     private final HikariDataSource pool;
+    /** The temporary key stores the driver reads (the client key's copy among them): removed on close. */
+    private final List<Path> storeFiles;
     private final RecallConfig.Source cfg;
     private final String table;
     private final String id;
@@ -42,8 +47,9 @@ public final class MysqlItemSource implements ItemSource {
     /** Ids a Milvus int64 primary key can hold; NULL is not BETWEEN anything, so it is excluded too. */
     private final String int64Id;
 
-    private MysqlItemSource(HikariDataSource pool, RecallConfig config) {
+    private MysqlItemSource(HikariDataSource pool, List<Path> storeFiles, RecallConfig config) {
         this.pool = pool;
+        this.storeFiles = storeFiles;
         this.cfg = config.source();
         this.table = SqlIdentifier.quote(cfg.table(), "source.table");
         this.id = SqlIdentifier.quote(cfg.idColumn(), "source.id_column");
@@ -82,10 +88,11 @@ public final class MysqlItemSource implements ItemSource {
         hc.addDataSourceProperty("netTimeoutForStreamingResults", String.valueOf(streamingTimeoutS(config.milvus())));
         hc.addDataSourceProperty("rewriteBatchedStatements", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
-        verifiedTls(s, hc);
+        List<Path> storeFiles = verifiedTls(s, hc);
         try {
-            return new MysqlItemSource(new HikariDataSource(hc), config);
+            return new MysqlItemSource(new HikariDataSource(hc), storeFiles, config);
         } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
+            deleteAll(storeFiles);
             Optional<String> refused = TlsProblem.of(e).isPresent() ? Optional.empty() : MysqlTlsProbe.problem(s);
             throw refused.map(p -> tlsFailure(s, "connect", p, e)).orElseGet(() -> failure(s, "connect", e));
         }
@@ -105,25 +112,41 @@ public final class MysqlItemSource implements ItemSource {
      * PKCS12 store; sslMode defaults to VERIFY_IDENTITY (the CA signed it and it is for this host name).
      * source.client_cert_file/client_key_file (mutual TLS, the config requires the CA with them): checked as a pair
      * here (a key that is not the certificate's is exit 2 before any connection) and handed over the same way.
+     * Returns the store files written: the pool reads them for every new connection, so they live until close.
      */
-    private static void verifiedTls(RecallConfig.Source s, HikariConfig hc) {
+    private static List<Path> verifiedTls(RecallConfig.Source s, HikariConfig hc) {
         if (s.caFile().isEmpty()) {
-            return;
+            return List.of();
         }
+        List<Path> files = new ArrayList<>();
         if (s.mutualTls()) {
             PemIdentity identity = PemIdentity.load(s.clientCertFile(), s.clientKeyFile(), "source.client_cert_file",
                     "source.client_key_file");
-            hc.addDataSourceProperty("clientCertificateKeyStoreUrl", identity.writeStore().toUri().toString());
+            files.add(identity.writeStore());
+            hc.addDataSourceProperty("clientCertificateKeyStoreUrl", files.get(0).toUri().toString());
             hc.addDataSourceProperty("clientCertificateKeyStoreType", "PKCS12");
             hc.addDataSourceProperty("clientCertificateKeyStorePassword", PemIdentity.storePassword());
         }
         PemTrust trust = PemTrust.load(s.caFile(), "source.ca_file");
-        hc.addDataSourceProperty("trustCertificateKeyStoreUrl", trust.writeStore().toUri().toString());
+        files.add(trust.writeStore());
+        hc.addDataSourceProperty("trustCertificateKeyStoreUrl", files.get(files.size() - 1).toUri().toString());
         hc.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
         hc.addDataSourceProperty("trustCertificateKeyStorePassword", PemTrust.storePassword());
         hc.addDataSourceProperty("fallbackToSystemTrustStore", "false");
         if (!s.jdbcUrl().matches("(?i).*[?&]sslMode=.*")) {
             hc.addDataSourceProperty("sslMode", "VERIFY_IDENTITY");
+        }
+        return List.copyOf(files);
+    }
+
+    /** Best effort: each file is also marked delete-on-exit, for a run that ends without closing the source. */
+    private static void deleteAll(List<Path> files) {
+        for (Path f : files) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                // left for the JVM's exit hook
+            }
         }
     }
 
@@ -494,5 +517,6 @@ public final class MysqlItemSource implements ItemSource {
     @Override
     public void close() {
         pool.close();
+        deleteAll(storeFiles);
     }
 }

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -31,12 +32,31 @@ public final class TlsProbe {
      */
     public static Optional<String> problem(SSLContext ctx, String host, int port, int timeoutMs, SSLParameters params,
                                            boolean clientCertificateSent) {
-        return problem(ctx, host, port, timeoutMs, params, clientCertificateSent, plain -> { });
+        return attempt(ctx, host, port, timeoutMs, params, clientCertificateSent, plain -> { });
     }
 
-    /** The same for a protocol that starts TLS after {@code preamble} (a failing preamble: empty, not TLS). */
+    /**
+     * The same for a protocol that starts TLS after {@code preamble} on the same connection (a failing preamble:
+     * empty, not TLS). Such servers (MySQL) close the connection the moment they refuse a client certificate,
+     * while the client is still writing its own handshake flight: the client then fails on "broken pipe" or
+     * "connection reset" and never reads the server's alert. So this probe offers TLS 1.2 first, whose
+     * handshake alerts travel in the clear and can be read off the socket after such a failure (TLS 1.3
+     * encrypts them); a server that refuses TLS 1.2 gets a second probe with {@code params} as they are.
+     */
     public static Optional<String> problem(SSLContext ctx, String host, int port, int timeoutMs, SSLParameters params,
                                            boolean clientCertificateSent, Preamble preamble) {
+        SSLParameters tls12 = ctx.getDefaultSSLParameters();
+        tls12.setEndpointIdentificationAlgorithm(params.getEndpointIdentificationAlgorithm());
+        tls12.setProtocols(new String[] {"TLSv1.2"});
+        Optional<String> first = attempt(ctx, host, port, timeoutMs, tls12, clientCertificateSent, preamble);
+        if (first.filter(p -> p.contains("protocol_version") || p.contains("No appropriate protocol")).isPresent()) {
+            return attempt(ctx, host, port, timeoutMs, params, clientCertificateSent, preamble);
+        }
+        return first;
+    }
+
+    private static Optional<String> attempt(SSLContext ctx, String host, int port, int timeoutMs,
+                                            SSLParameters params, boolean clientCertificateSent, Preamble preamble) {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress(host, port), timeoutMs);
             plain.setSoTimeout(timeoutMs);
@@ -45,14 +65,20 @@ public final class TlsProbe {
             } catch (IOException e) {
                 return Optional.empty();
             }
-            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true)) {
+            // autoClose off: after a failed handshake the plain socket stays open to read an alert from
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, false);
+            try (s) {
                 s.setSSLParameters(params);
                 s.startHandshake();
                 s.getInputStream().read();
                 return Optional.empty();
+            } catch (SocketTimeoutException e) {
+                return Optional.empty(); // handshake done, nothing refused: the certificates are not the problem
+            } catch (IOException e) {
+                Optional<String> named = TlsProblem.of(e, clientCertificateSent);
+                return named.isPresent() ? named : PlaintextAlert.read(plain)
+                        .flatMap(alert -> TlsProblem.of(new SSLException(alert), clientCertificateSent));
             }
-        } catch (SocketTimeoutException e) {
-            return Optional.empty(); // handshake done, nothing refused: the certificates are not the problem
         } catch (IOException e) {
             return TlsProblem.of(e, clientCertificateSent);
         }

@@ -3,12 +3,17 @@ package org.recallctl.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,15 +100,28 @@ class VerifiedTlsIT {
     @Test
     void mysqlPresentsTheClientCertificateToAnAccountThatRequiresOne() throws Exception {
         RecallConfig ok = x509Account("TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE");
+        Set<Path> storesBefore = identityStores();
         try (MysqlItemSource source = MysqlItemSource.open(ok, 1); Connection c = source.connection();
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT CURRENT_USER()")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).startsWith(stack.get("MYSQL_X509_USER") + "@");
+            assertThat(identityStores()).as("the key's temporary store while the source is open")
+                    .hasSizeGreaterThan(storesBefore.size());
         }
+        assertThat(identityStores()).as("the copy of the client key is removed when the source closes")
+                .isSubsetOf(storesBefore);
         RecallConfig none = x509Account(null, null);
         assertThatThrownBy(() -> MysqlItemSource.open(none, 1).close()).isInstanceOf(DependencyException.class)
                 .hasMessageContaining("refused the login").hasMessageContaining("source.client_cert_file")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    /** The temporary PKCS12 stores holding a client key (PemIdentity.writeStore) in java.io.tmpdir. */
+    private static Set<Path> identityStores() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("recallctl-identity-"))
+                    .collect(Collectors.toSet());
+        }
     }
 
     @Test
