@@ -145,7 +145,8 @@ public class BenchCommand implements Callable<Integer> {
                         "bench --nlist " + nlist.stream().map(String::valueOf).collect(Collectors.joining(","))
                                 + (collection == null ? "" : " --collection " + collection), true, run -> {
                             if (collection != null) {
-                                BuildOperation.refuseBuilding(run.pointers(), collection, "rebuild the index of");
+                                BuildOperation.refuseBuilding(run.pointers(), collection, "rebuild the index of",
+                                        run.milvus()::hasCollection);
                             }
                             return run.step("bench", step -> bench(cfg, log, options));
                         }));

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "prune", description = {"Retention on its own (cron-able), under the run lock: release history "
         + "collections that stopped serving more than retention.grace_s ago, drop this pipeline's marked "
         + "collections beyond retention.keep and leftovers of failed runs. Never the serving one, key2's, or one "
-        + "a Milvus alias points at; never a collection without this pipeline's mark."})
+        + "a Milvus alias points at; never a collection without this pipeline's mark. Clears key2 when it names a "
+        + "collection that does not exist (dropped by hand)."})
 public class PruneCommand implements Callable<Integer> {
     private final CliContext ctx;
     @Mixin
@@ -49,6 +50,9 @@ public class PruneCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Table t = new Table("COLLECTION", dryRun ? "WOULD" : "DONE");
+        if (r.staleBuilding() != null) {
+            t.row(r.staleBuilding(), dryRun ? "clear key2 (no such collection)" : "key2 cleared (no such collection)");
+        }
         r.plan().kept().forEach(c -> t.row(c, r.plan().release().contains(c)
                 ? (dryRun ? "release (keep)" : r.outcome().released().contains(c) ? "released (kept)" : "keep")
                 : "keep"));

@@ -2,6 +2,7 @@ package org.recallctl.pipeline;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.error.CheckRefusedException;
 import org.recallctl.milvus.MilvusGateway;
@@ -64,7 +65,7 @@ public final class BuildOperation implements Operation<BuildResult> {
         BuildStep.refuseProtected(t, serving, rb); // before opening MySQL and Milvus
         if (!resume) {
             // a resumed build continues the target key2 still names after a kill (the lock keeps others out)
-            refuseBuilding(pointers, t, "build into");
+            refuseBuilding(pointers, t, "build into", run.milvus()::hasCollection);
         }
         run.report().pointer("serving_before", serving.orElse(null));
         run.report().pointer("target", t);
@@ -97,14 +98,20 @@ public final class BuildOperation implements Operation<BuildResult> {
 
     /**
      * Nothing writes into what key2 names (another run's target, or a finished build awaiting its switch): a build
-     * and an nlist sweep refuse it (exit 3). {@code doing} says what was refused, e.g. "build into".
+     * and an nlist sweep refuse it (exit 3). {@code doing} says what was refused, e.g. "build into"; {@code exists}
+     * tells a key2 that names a collection dropped by hand, whose way out is prune, not switch.
      */
-    public static void refuseBuilding(RedisPointerStore pointers, String target, String doing) {
-        if (pointers.building().filter(target::equals).isPresent()) {
-            throw new CheckRefusedException("refusing to " + doing + " '" + target + "': key2 " + pointers.keys().building()
-                    + " names it (a finished build awaiting its switch, or a run that lost its lock still writing "
-                    + "it); switch to it, or build into another name");
+    public static void refuseBuilding(RedisPointerStore pointers, String target, String doing, Predicate<String> exists) {
+        if (pointers.building().filter(target::equals).isEmpty()) {
+            return;
         }
+        String refused = "refusing to " + doing + " '" + target + "': key2 " + pointers.keys().building() + " names it";
+        if (!exists.test(target)) {
+            throw new CheckRefusedException(refused + ", but no such collection exists (dropped by hand?); `recallctl "
+                    + "prune` clears a key2 that names a missing collection, or build into another name");
+        }
+        throw new CheckRefusedException(refused + " (a finished build awaiting its switch, or a run that lost its lock "
+                + "still writing it); switch to it, or build into another name");
     }
 
     /** The resumable build's numbers in the report: rows read by this run, and what a resume did not redo. */

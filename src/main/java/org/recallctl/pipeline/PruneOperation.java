@@ -6,7 +6,10 @@ import java.util.List;
  * {@code recallctl prune}: retention on its own, cron-able, under the run lock. Releases history generations
  * that stopped serving more than retention.grace_s ago, drops this pipeline's marked collections that are
  * neither serving, key2, nor within the last retention.keep generations (older generations, leftovers of
- * failed runs). {@code --dry-run} only reads and lists what it would do.
+ * failed runs). It also clears key2 when it names a collection that does not exist (dropped by hand): under the
+ * run lock no other run is building, so nothing can still be writing it, and a build into that name or an
+ * alternate-naming rebuild would otherwise refuse it forever. {@code --dry-run} only reads and lists what it
+ * would do.
  */
 public final class PruneOperation implements Operation<PruneOperation.Result> {
     private final boolean dryRun;
@@ -15,7 +18,8 @@ public final class PruneOperation implements Operation<PruneOperation.Result> {
         this.dryRun = dryRun;
     }
 
-    public record Result(boolean dryRun, RetentionPlan plan, Retention.Outcome outcome) {
+    /** {@code staleBuilding}: the missing collection key2 named (cleared, or to clear in a dry run), or null. */
+    public record Result(boolean dryRun, String staleBuilding, RetentionPlan plan, Retention.Outcome outcome) {
     }
 
     @Override
@@ -30,6 +34,12 @@ public final class PruneOperation implements Operation<PruneOperation.Result> {
 
     @Override
     public Result run(OperationRunner.Run run) {
+        String stale = run.pointers().building().filter(b -> !run.milvus().hasCollection(b)).orElse(null);
+        if (stale != null && !dryRun) {
+            run.pointers().clearBuilding(stale);
+            run.report().decide("cleared key2 " + run.pointers().keys().building() + ": it named " + stale
+                    + ", which does not exist");
+        }
         Retention retention = new Retention(run.cfg(), run.milvus(), run.log());
         RetentionPlan plan = run.step("plan", step -> {
             RetentionPlan p = retention.planNow(run.pointers(), run.clock().millis());
@@ -37,7 +47,7 @@ public final class PruneOperation implements Operation<PruneOperation.Result> {
             return p;
         });
         if (dryRun) {
-            return new Result(true, plan, new Retention.Outcome(plan.kept(), List.of(), List.of(), plan.skipped(), List.of()));
+            return new Result(true, stale, plan, new Retention.Outcome(plan.kept(), List.of(), List.of(), plan.skipped(), List.of()));
         }
         Retention.Outcome outcome = run.step("prune", step -> {
             Retention.Outcome o = retention.apply(plan, run.pointers());
@@ -52,7 +62,7 @@ public final class PruneOperation implements Operation<PruneOperation.Result> {
         if (!outcome.dropped().isEmpty()) {
             run.report().decide("dropped " + outcome.dropped());
         }
-        return new Result(false, plan, outcome);
+        return new Result(false, stale, plan, outcome);
     }
 
     @Override

@@ -254,6 +254,44 @@ class FencedLockIT {
         }
     }
 
+    /**
+     * key2 naming a collection someone dropped by hand: build into that name says so and points at prune (not at
+     * a switch that cannot work); prune --dry-run lists the clearing, prune clears key2, and the build then runs.
+     * Fails if the refusal gives the old advice, or prune keeps (or dry-run touches) the stale key2.
+     */
+    @Test
+    void pruneClearsAKeyTwoThatNamesADroppedCollection() {
+        String name = TestStack.unique("stalekey2");
+        cfg = stack.load(name, small(Map.of())).config();
+        CollectionFixture.seedSource(cfg, 200, 3);
+        Path conf = stack.writeConfigFile(dir, name, small(Map.of()));
+        Map<String, String> env = Map.of("RECALLCTL_CONFIG", conf.toString());
+        try (RedisPointerStore p = RedisPointerStore.connect(cfg)) {
+            assertThat(Cli.run(env, "build", "--collection", name + "_x", "-q").exitCode()).isZero();
+            try (MilvusGateway m = MilvusGateway.forWrites(cfg.milvus())) {
+                m.dropCollection(name + "_x");
+            }
+            CliRun refused = Cli.run(env, "build", "--collection", name + "_x");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(3);
+            assertThat(refused.err()).contains("no such collection exists").contains("recallctl prune")
+                    .doesNotContain("switch to it");
+            CliRun dry = Cli.run(env, "prune", "--dry-run");
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(dry.out()).contains(name + "_x").contains("clear key2");
+            assertThat(p.building()).as("a dry run changes nothing").contains(name + "_x");
+            CliRun pruned = Cli.run(env, "prune", "--json");
+            assertThat(pruned.exitCode()).as(pruned.toString()).isZero();
+            assertThat(pruned.out()).contains(name + "_x");
+            assertThat(p.building()).isEmpty();
+            CliRun built = Cli.run(env, "build", "--collection", name + "_x", "-q");
+            assertThat(built.exitCode()).as(built.toString()).isZero();
+            assertThat(p.building()).contains(name + "_x");
+            CliRun kept = Cli.run(env, "prune");
+            assertThat(kept.exitCode()).as(kept.toString()).isZero();
+            assertThat(p.building()).as("prune keeps a key2 whose collection exists").contains(name + "_x");
+        }
+    }
+
     /** bench --nlist rebuilds an index: under the lock (exit 5 when held), never on key2's collection. */
     @Test
     void benchNlistTakesTheLockAndRefusesWhatKeyTwoNames() {
