@@ -9,8 +9,7 @@ import java.util.List;
  * failed runs). It also clears key2 when it names a collection that does not exist (dropped by hand): under the
  * run lock no other run holds the lock, a run that lost it had created its collection right after setting key2
  * (and its switch is fenced by the lock token), and a build into that name or an alternate-naming rebuild would
- * otherwise refuse it forever. {@code --dry-run} only reads and lists what it
- * would do.
+ * otherwise refuse it forever. {@code --dry-run} only reads and lists what it would do.
  */
 public final class PruneOperation implements Operation<PruneOperation.Result> {
     private final boolean dryRun;
