@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.recallctl.error.ConfigException;
 
@@ -245,9 +244,9 @@ final class ConfigBinder {
         if (s.caFile().isEmpty()) {
             return;
         }
-        Matcher m = Pattern.compile("(?i)[?&]sslMode=([A-Za-z_]+)").matcher(s.jdbcUrl());
-        if (m.find() && !m.group(1).equalsIgnoreCase("VERIFY_IDENTITY") && !m.group(1).equalsIgnoreCase("VERIFY_CA")) {
-            throw bad("source.ca_file", "is set, but source.jdbc_url asks for sslMode=" + m.group(1)
+        String mode = s.sslMode().orElse("");
+        if (!mode.isEmpty() && !mode.equalsIgnoreCase("VERIFY_IDENTITY") && !mode.equalsIgnoreCase("VERIFY_CA")) {
+            throw bad("source.ca_file", "is set, but source.jdbc_url asks for sslMode=" + mode
                     + ", which does not verify the server's certificate; use sslMode=VERIFY_IDENTITY (or drop sslMode)");
         }
         if (s.jdbcUrl().matches("(?i).*[?&]trustCertificateKeyStoreUrl=.*")) {
@@ -321,7 +320,7 @@ final class ConfigBinder {
      * literally), or null when it has none.
      */
     private static String[] userInfo(String url) {
-        java.util.regex.Matcher m = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@?#]*)@").matcher(url);
+        var m = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@?#]*)@").matcher(url);
         if (!m.find() || !m.group(1).contains(":")) {
             return null;
         }

@@ -2,8 +2,11 @@ package org.recallctl.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The whole, validated configuration. Immutable; built once by {@link ConfigLoader} and passed down. */
 public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis redis, Collection collection,
@@ -18,6 +21,8 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
     /** How recallctl finds the Redis master: one server, through Sentinel, or a Redis Cluster. */
     public enum RedisMode { STANDALONE, SENTINEL, CLUSTER }
 
+    private static final Pattern SSL_MODE = Pattern.compile("(?i)[?&]sslMode=([A-Za-z_]*)");
+
     /** {@code clientCertFile}/{@code clientKeyFile}: mutual TLS, both set or both empty (with a caFile). */
     public record Source(String jdbcUrl, String user, Secret password, String table, String idColumn,
                          String vectorColumn, Encoding encoding, int dimension, String where, boolean normalize,
@@ -26,6 +31,12 @@ public record RecallConfig(String pipeline, Source source, Milvus milvus, Redis 
         /** A client certificate is configured: the database connection presents it (REQUIRE X509 accounts). */
         public boolean mutualTls() {
             return !clientCertFile.isEmpty();
+        }
+
+        /** The sslMode the JDBC URL asks for itself (possibly empty text), or empty when it names none. */
+        public Optional<String> sslMode() {
+            Matcher m = SSL_MODE.matcher(jdbcUrl);
+            return m.find() ? Optional.of(m.group(1)) : Optional.empty();
         }
     }
 

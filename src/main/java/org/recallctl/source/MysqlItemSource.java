@@ -88,12 +88,18 @@ public final class MysqlItemSource implements ItemSource {
         hc.addDataSourceProperty("netTimeoutForStreamingResults", String.valueOf(streamingTimeoutS(config.milvus())));
         hc.addDataSourceProperty("rewriteBatchedStatements", "true");
         hc.addDataSourceProperty("tcpKeepAlive", "true");
-        List<Path> storeFiles = verifiedTls(s, hc);
+        // loaded once, for the driver and for the probe that explains a refused handshake (the config requires
+        // source.ca_file with a client certificate)
+        PemTrust trust = s.caFile().isEmpty() ? null : PemTrust.load(s.caFile(), "source.ca_file");
+        PemIdentity identity = s.mutualTls() ? PemIdentity.load(s.clientCertFile(), s.clientKeyFile(),
+                "source.client_cert_file", "source.client_key_file") : null;
+        List<Path> storeFiles = trust == null ? List.of() : verifiedTls(s, trust, identity, hc);
         try {
             return new MysqlItemSource(new HikariDataSource(hc), storeFiles, config);
         } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
             deleteAll(storeFiles);
-            Optional<String> refused = TlsProblem.of(e).isPresent() ? Optional.empty() : MysqlTlsProbe.problem(s);
+            Optional<String> refused = trust == null || TlsProblem.of(e).isPresent() ? Optional.empty()
+                    : MysqlTlsProbe.problem(s, trust.sslContext(identity));
             throw refused.map(p -> tlsFailure(s, "connect", p, e)).orElseGet(() -> failure(s, "connect", e));
         }
     }
@@ -110,30 +116,24 @@ public final class MysqlItemSource implements ItemSource {
     /**
      * source.ca_file: Connector/J takes a trust store, not a PEM file, so the CA goes into a private temporary
      * PKCS12 store; sslMode defaults to VERIFY_IDENTITY (the CA signed it and it is for this host name).
-     * source.client_cert_file/client_key_file (mutual TLS, the config requires the CA with them): checked as a pair
-     * here (a key that is not the certificate's is exit 2 before any connection) and handed over the same way.
+     * {@code identity} (source.client_cert_file/client_key_file, mutual TLS; null: none), checked as a pair when
+     * loaded (a key that is not the certificate's is exit 2 before any connection), is handed over the same way.
      * Returns the store files written: the pool reads them for every new connection, so they live until close.
      */
-    private static List<Path> verifiedTls(RecallConfig.Source s, HikariConfig hc) {
-        if (s.caFile().isEmpty()) {
-            return List.of();
-        }
+    private static List<Path> verifiedTls(RecallConfig.Source s, PemTrust trust, PemIdentity identity, HikariConfig hc) {
         List<Path> files = new ArrayList<>();
-        if (s.mutualTls()) {
-            PemIdentity identity = PemIdentity.load(s.clientCertFile(), s.clientKeyFile(), "source.client_cert_file",
-                    "source.client_key_file");
+        if (identity != null) {
             files.add(identity.writeStore());
             hc.addDataSourceProperty("clientCertificateKeyStoreUrl", files.get(0).toUri().toString());
             hc.addDataSourceProperty("clientCertificateKeyStoreType", "PKCS12");
             hc.addDataSourceProperty("clientCertificateKeyStorePassword", PemIdentity.storePassword());
         }
-        PemTrust trust = PemTrust.load(s.caFile(), "source.ca_file");
         files.add(trust.writeStore());
         hc.addDataSourceProperty("trustCertificateKeyStoreUrl", files.get(files.size() - 1).toUri().toString());
         hc.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
         hc.addDataSourceProperty("trustCertificateKeyStorePassword", PemTrust.storePassword());
         hc.addDataSourceProperty("fallbackToSystemTrustStore", "false");
-        if (!s.jdbcUrl().matches("(?i).*[?&]sslMode=.*")) {
+        if (s.sslMode().isEmpty()) {
             hc.addDataSourceProperty("sslMode", "VERIFY_IDENTITY");
         }
         return List.copyOf(files);

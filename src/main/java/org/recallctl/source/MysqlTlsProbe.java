@@ -6,11 +6,11 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import com.mysql.cj.conf.ConnectionUrl;
 import com.mysql.cj.conf.HostInfo;
 import org.recallctl.config.RecallConfig;
-import org.recallctl.tls.PemIdentity;
 import org.recallctl.tls.PemTrust;
 import org.recallctl.tls.TlsProbe;
 
@@ -29,23 +29,21 @@ final class MysqlTlsProbe {
     private MysqlTlsProbe() {
     }
 
-    /** The certificate problem, or empty (no TLS configured, a URL it cannot read, or nothing refused). */
-    static Optional<String> problem(RecallConfig.Source s) {
-        if (s.caFile().isEmpty()) {
-            return Optional.empty();
-        }
+    /**
+     * The certificate problem with {@code ctx} (the connection's own CA and client certificate), or empty (a URL
+     * it cannot read, or nothing refused).
+     */
+    static Optional<String> problem(RecallConfig.Source s, SSLContext ctx) {
         HostInfo host;
         try {
             host = ConnectionUrl.getConnectionUrlInstance(s.jdbcUrl(), new Properties()).getMainHost();
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-        PemIdentity identity = s.mutualTls() ? PemIdentity.load(s.clientCertFile(), s.clientKeyFile(),
-                "source.client_cert_file", "source.client_key_file") : null;
-        SSLParameters params = s.jdbcUrl().matches("(?i).*[?&]sslMode=VERIFY_CA.*")
+        SSLParameters params = s.sslMode().filter("VERIFY_CA"::equalsIgnoreCase).isPresent()
                 ? new SSLParameters() : PemTrust.verifyingHostName();
         // after a good handshake the server waits for the login: the read waits for a refusal a second or two
-        return TlsProbe.problem(PemTrust.load(s.caFile(), "source.ca_file").sslContext(identity), host.getHost(),
+        return TlsProbe.problem(ctx, host.getHost(),
                 host.getPort(), Math.min(2000, Math.max(500, s.connectTimeoutMs())), params, s.mutualTls(),
                 MysqlTlsProbe::requestTls);
     }

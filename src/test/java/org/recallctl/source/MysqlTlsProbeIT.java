@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.recallctl.config.RecallConfig;
 import org.recallctl.testing.TestStack;
+import org.recallctl.tls.PemIdentity;
+import org.recallctl.tls.PemTrust;
 
 /**
  * The probe that names a refused client certificate, against the stack's MariaDB (REQUIRE X509 account, a
@@ -30,17 +33,24 @@ class MysqlTlsProbeIT {
         return stack.load(TestStack.unique("probe"), m).config().source();
     }
 
+    /** What MysqlItemSource.open gives the probe: the source's CA, presenting its client certificate. */
+    private static SSLContext context(RecallConfig.Source s) {
+        return PemTrust.load(s.caFile(), "source.ca_file").sslContext(PemIdentity.load(s.clientCertFile(),
+                s.clientKeyFile(), "source.client_cert_file", "source.client_key_file"));
+    }
+
     @Test
     void aRefusedCertificateIsNamedEveryTime() {
         RecallConfig.Source other = source("TLS_OTHER_CLIENT_CERT_FILE", "TLS_OTHER_CLIENT_KEY_FILE");
         for (int i = 0; i < 20; i++) {
-            assertThat(MysqlTlsProbe.problem(other)).as("probe %d", i)
+            assertThat(MysqlTlsProbe.problem(other, context(other))).as("probe %d", i)
                     .hasValueSatisfying(p -> assertThat(p).startsWith("the server rejected the client certificate"));
         }
     }
 
     @Test
     void anAcceptedCertificateIsNoProblem() {
-        assertThat(MysqlTlsProbe.problem(source("TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE"))).isEmpty();
+        RecallConfig.Source own = source("TLS_CLIENT_CERT_FILE", "TLS_CLIENT_KEY_FILE");
+        assertThat(MysqlTlsProbe.problem(own, context(own))).isEmpty();
     }
 }
